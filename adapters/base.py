@@ -1,0 +1,351 @@
+"""The one base every platform adapter stands on: HTTP with retries, paging, skip counting, value parsing.
+
+An adapter says how to walk its feed (:meth:`Adapter.pages`) and how to read one listing
+(:meth:`Adapter.parse`); everything two adapters would otherwise both write lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+import aiohttp
+import orjson
+
+from gateway.config import PlatformConfig
+from gateway.text import html_to_text
+from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Rating
+
+MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
+MAX_PAGES = 10_000
+MAX_ATTEMPTS = 4
+
+
+class FeedError(Exception):
+    """One refresh of one platform failed. The message is fit for ``Platform.lastError``: no secrets."""
+
+
+class ListingError(ValueError):
+    """One listing cannot be used: it is skipped and counted, the feed goes on."""
+
+
+class _NotModified(Exception):
+    """The upstream answered 304: the feed is unchanged since the last successful refresh."""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    body: bytes
+    headers: Mapping[str, str]
+
+    def json(self) -> Any:
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            raise FeedError("the response is not valid JSON") from None
+
+
+class Adapter(ABC):
+    """Reads one platform's feed over HTTP and normalises it into :class:`Listing` values."""
+
+    default_name: ClassVar[str]
+    api_key_header: ClassVar[str] = "X-Api-Key"
+    api_key_scheme: ClassVar[str] = ""
+    """Put before the key in its header, e.g. ``"Bearer"``."""
+    categories: ClassVar[Mapping[str, str]] = {}
+    """The platform's own category labels (any case) mapped to official ones; official names always map."""
+    conditional: ClassVar[bool] = False
+    """The feed honours ``If-None-Match`` / ``If-Modified-Since``: a 304 keeps the previous result."""
+
+    def __init__(self, platform: PlatformConfig, session: aiohttp.ClientSession) -> None:
+        self.platform = platform
+        self.slug = platform.slug
+        self.name = platform.name or self.default_name
+        self._session = session
+        self._timeout = aiohttp.ClientTimeout(total=platform.timeout_s)
+        self._deadline = 0.0
+        self._validators: dict[str, str] = {}
+        self._pending_validators: dict[str, str] = {}
+        self._last_result: FeedResult | None = None
+        self._category_table = {**_OFFICIAL_TABLE, **{_label_key(k): v for k, v in self.categories.items()}}
+
+    # -- what each platform writes ------------------------------------------------------------------
+
+    @abstractmethod
+    def pages(self) -> AsyncIterator[Sequence[Any]]:
+        """Yield the raw listings of each page, in order, until the feed says there is no more."""
+
+    @abstractmethod
+    def parse(self, raw: Any) -> Listing | None:
+        """One raw listing as a :class:`Listing`; ``None`` when it is inactive. Raises on a bad listing."""
+
+    # -- the refresh --------------------------------------------------------------------------------
+
+    async def fetch(self, budget_s: float) -> FeedResult:
+        """Read the whole feed within ``budget_s`` seconds. Raises :class:`FeedError` when the refresh fails."""
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.time() + budget_s
+        self._pending_validators = {}
+        try:
+            async with asyncio.timeout(budget_s):
+                result = await self._read_all()
+        except _NotModified:
+            if self._last_result is None:
+                raise FeedError("the feed answered 304 Not Modified to an unconditional request") from None
+            return self._last_result
+        except TimeoutError:
+            raise FeedError(f"the refresh did not finish within {budget_s:g} s") from None
+        self._validators = self._pending_validators
+        self._last_result = result
+        return result
+
+    async def _read_all(self) -> FeedResult:
+        listings: list[Listing] = []
+        skipped = 0
+        pages = 0
+        async for items in self.pages():
+            pages += 1
+            if pages > MAX_PAGES:
+                raise FeedError(f"the feed did not end after {MAX_PAGES} pages")
+            if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+                raise FeedError("a page does not hold a list of listings")
+            for raw in items:
+                try:
+                    listing = self.parse(raw)
+                except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+                    skipped += 1
+                    continue
+                if listing is not None:
+                    listings.append(listing)
+        return FeedResult(tuple(listings), skipped)
+
+    # -- HTTP ---------------------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """An absolute URL for a path of the feed, or the URL itself when the feed gave an absolute one."""
+        return path if path.startswith(("http://", "https://")) else self.platform.base_url + path
+
+    async def get(self, path: str, params: Mapping[str, str] | None = None) -> Response:
+        return await self.request("GET", path, params=params)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> Response:
+        """One request, retried after ``Retry-After`` on 429 and 503 while the refresh budget allows."""
+        headers = self._headers()
+        body = orjson.dumps(json) if json is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                async with self._session.request(
+                    method, self.url(path), params=params, data=body, headers=headers,
+                    timeout=self._timeout, allow_redirects=False,
+                ) as response:
+                    if response.status == 304 and self.conditional and self._validators:
+                        raise _NotModified
+                    if response.status in (429, 503) and attempt < MAX_ATTEMPTS:
+                        await self._wait_retry_after(response)
+                        continue
+                    if response.status != 200:
+                        raise FeedError(f"HTTP {response.status} from {_path_of(path)}")
+                    if response.content_length is not None and response.content_length > MAX_BODY_BYTES:
+                        raise FeedError(f"the response from {_path_of(path)} is larger than allowed")
+                    payload = await response.content.read(MAX_BODY_BYTES + 1)
+                    if len(payload) > MAX_BODY_BYTES:
+                        raise FeedError(f"the response from {_path_of(path)} is larger than allowed")
+                    if self.conditional:
+                        self._remember_validators(response.headers)
+                    return Response(payload, response.headers)
+            except aiohttp.ClientPayloadError:
+                raise FeedError(f"the response from {_path_of(path)} was cut off") from None
+            except aiohttp.ClientConnectionError as exc:
+                raise FeedError(f"cannot reach the platform ({type(exc).__name__})") from None
+            except TimeoutError:
+                raise FeedError(f"no answer from {_path_of(path)} within {self.platform.timeout_s:g} s") from None
+            except aiohttp.ClientError as exc:
+                raise FeedError(f"bad response from {_path_of(path)} ({type(exc).__name__})") from None
+        raise FeedError(f"still busy after {MAX_ATTEMPTS} attempts at {_path_of(path)}")
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept-Encoding": "gzip"}
+        if self.platform.api_key:
+            scheme = f"{self.api_key_scheme} " if self.api_key_scheme else ""
+            headers[self.api_key_header] = scheme + self.platform.api_key
+        for name, header in (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since")):
+            if self.conditional and name in self._validators:
+                headers[header] = self._validators[name]
+        return headers
+
+    def _remember_validators(self, headers: Mapping[str, str]) -> None:
+        for name in ("etag", "last-modified"):
+            if value := headers.get(name):
+                self._pending_validators[name] = value
+
+    async def _wait_retry_after(self, response: aiohttp.ClientResponse) -> None:
+        delay = _retry_after_s(response.headers.get("Retry-After"))
+        remaining = self._deadline - asyncio.get_running_loop().time()
+        if delay > remaining:
+            raise FeedError(f"HTTP {response.status}: asked to retry after {delay:g} s, beyond the refresh budget")
+        await asyncio.sleep(delay)
+
+    # -- value parsing shared by the adapters ---------------------------------------------------------
+
+    def category(self, label: Any) -> str:
+        """The official category of a platform label; a label that maps to none is ``Lainnya``."""
+        if not isinstance(label, str):
+            raise ListingError("category is not text")
+        return self._category_table.get(_label_key(label), OTHER_CATEGORY)
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+_OFFICIAL_TABLE = {_label_key(name): name for name in OFFICIAL_CATEGORIES}
+
+
+def _path_of(path: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", path).split("?", 1)[0] or "/"
+
+
+def _retry_after_s(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value else 1.0
+    except ValueError:
+        return 1.0  # an HTTP-date; one second is a fair wait within a refresh
+
+
+_PRICE_TEXT = re.compile(r"(?:rp\.?)?\s*([0-9][0-9.,\s]*)", re.IGNORECASE)
+
+
+def rupiah(value: Any, *, decimal_mark: str) -> int:
+    """Whole rupiah from a platform's price: an int, a float, or text such as ``"Rp 1.500.000"`` or ``"Gratis"``.
+
+    ``decimal_mark`` is this platform's decimal separator (``","`` or ``"."``); the other mark separates thousands.
+    A fraction of a rupiah is rounded to the nearest rupiah.
+    """
+    if isinstance(value, bool):
+        raise ListingError("price is not a number")
+    if isinstance(value, int | float):
+        amount = Decimal(str(value))
+    elif isinstance(value, str):
+        amount = _price_text(value.strip(), decimal_mark)
+    else:
+        raise ListingError("price is missing")
+    if not amount.is_finite() or amount < 0:
+        raise ListingError("price is not a whole non-negative amount")
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _price_text(text: str, decimal_mark: str) -> Decimal:
+    if text.casefold() == "gratis":
+        return Decimal(0)
+    match = _PRICE_TEXT.fullmatch(text)
+    if match is None:
+        raise ListingError("price is not a recognised amount")
+    digits = match.group(1).replace(" ", "")
+    thousands = "." if decimal_mark == "," else ","
+    whole, _, fraction = digits.partition(decimal_mark)
+    groups = whole.split(thousands)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        raise ListingError("price has misplaced thousands separators")
+    if not all(g.isdigit() for g in groups) or (fraction and not fraction.isdigit()):
+        raise ListingError("price is not a recognised amount")
+    try:
+        return Decimal("".join(groups) + ("." + fraction if fraction else ""))
+    except InvalidOperation:
+        raise ListingError("price is not a recognised amount") from None
+
+
+def required_text(value: Any, what: str) -> str:
+    """A trimmed, non-empty string, or the listing is bad."""
+    if not isinstance(value, str) or not value.strip():
+        raise ListingError(f"{what} is missing")
+    return value.strip()
+
+
+def optional_text(value: Any) -> str | None:
+    """A trimmed string, or ``None`` when absent or empty (so a NIB of ``""`` means none)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ListingError("a text field is not text")
+    return value.strip() or None
+
+
+def plain_text(value: Any) -> str | None:
+    """A description as plain text: HTML tags removed, entities decoded; ``None`` when empty."""
+    text = optional_text(value)
+    return html_to_text(text) or None if text else None
+
+
+def text_list(values: Any, what: str) -> tuple[str, ...]:
+    """A list of strings, trimmed, empty ones dropped."""
+    if values is None:
+        return ()
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ListingError(f"{what} is not a list of text")
+    return tuple(v.strip() for v in values if v.strip())
+
+
+def learning_method(value: Any, table: Mapping[str, LearningMethod]) -> LearningMethod:
+    if not isinstance(value, str) or value.strip() not in table:
+        raise ListingError("learning method is not recognised")
+    return table[value.strip()]
+
+
+def rating(average: Any, count: Any) -> Rating | None:
+    """A rating, or ``None`` when there are no reviews (no count, count 0, or no average)."""
+    if count is None or average is None:
+        return None
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ListingError("review count is not a whole number")
+    if count == 0:
+        return None
+    if isinstance(average, str):
+        average = _number_text(average)
+    if isinstance(average, bool) or not isinstance(average, int | float) or not 0 <= average <= 5:
+        raise ListingError("rating is not between 0 and 5")
+    return Rating(round(float(average), 2), count)
+
+
+def _number_text(text: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise ListingError("rating is not a number") from None
+
+
+def hours(value: Any, *, per_unit: float = 1.0) -> float | None:
+    """A duration in hours from a number of units (hours by default); ``None`` when absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = _number_text(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ListingError("duration is not a non-negative number")
+    return round(float(value) * per_unit, 2)
+
+
+def flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ListingError(f"{what} is not true or false")
+    return value
+
+
+def listing_id(value: Any) -> str:
+    """A platform's own id, as text: ids come as numbers from some feeds and strings from others."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
+        raise ListingError("id is missing")
+    return str(value).strip()

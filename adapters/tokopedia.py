@@ -1,0 +1,73 @@
+"""Tokopedia: numbered JSON pages; ``header.error_code`` fails a page even with HTTP 200."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from gateway.types import LearningMethod, Listing, Provider
+
+from .base import (
+    Adapter,
+    FeedError,
+    flag,
+    hours,
+    learning_method,
+    listing_id,
+    optional_text,
+    plain_text,
+    rating,
+    required_text,
+    rupiah,
+    text_list,
+)
+
+_METHODS = {"VIDEO": LearningMethod.SELF_PACED, "WEBINAR": LearningMethod.WEBINAR, "OFFLINE": LearningMethod.OFFLINE}
+PER_PAGE = 100
+
+
+class TokopediaAdapter(Adapter):
+    default_name = "Tokopedia"
+    api_key_header = "Authorization"
+    api_key_scheme = "Bearer"
+
+    async def pages(self) -> AsyncIterator[Sequence[Any]]:
+        page = 1
+        while True:
+            body = (await self.get("/v1/prakerja/products", {"page": str(page), "per_page": str(PER_PAGE)})).json()
+            try:
+                error = body["header"]["error_code"]
+                data = body["data"]
+                total_pages = data["total_pages"]
+                products = data["products"]
+            except (KeyError, TypeError):
+                raise FeedError(f"page {page} is not a Tokopedia product page") from None
+            if error:
+                raise FeedError(f"page {page} failed with error code {str(error)[:80]!r}")
+            yield products
+            if not isinstance(total_pages, int) or page >= total_pages:
+                return
+            page += 1
+
+    def parse(self, raw: Any) -> Listing | None:
+        if raw["status"] != "ACTIVE":
+            return None
+        shop = raw["shop"]
+        breadcrumb = required_text(raw["category_breadcrumb"], "category")
+        score = raw.get("rating") or {}
+        return Listing(
+            platform=self.slug,
+            listing_id=listing_id(raw["product_id"]),
+            title=required_text(raw["name"], "title"),
+            description=plain_text(raw.get("description_html")),
+            provider=Provider(required_text(shop["name"], "provider"), optional_text(shop.get("nib"))),
+            price=rupiah(raw["price"], decimal_mark="."),
+            category=self.category(breadcrumb.rsplit(">", 1)[-1]),
+            method=learning_method(raw["delivery"], _METHODS),
+            duration_hours=hours(raw.get("duration_hours")),
+            rating=rating(score.get("average"), score.get("count")),
+            syllabus=text_list(raw.get("syllabus"), "syllabus"),
+            has_final_assessment=flag(raw.get("has_post_test", False), "has_post_test"),
+            url=optional_text(raw.get("url")),
+            is_bundle=raw["product_type"] == "BUNDLE",
+        )

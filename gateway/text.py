@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from html.parser import HTMLParser
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents stripped, every run of punctuation or space turned into one space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", bare).strip()
+    text = text.casefold()
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 def words(text: str) -> list[str]:

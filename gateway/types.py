@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 
@@ -84,3 +85,83 @@ class FeedResult:
 
     listings: tuple[Listing, ...]
     skipped: int
+
+
+class Scheme(StrEnum):
+    SEMI_BANSOS_2020 = "SEMI_BANSOS_2020"
+    NORMAL_2023 = "NORMAL_2023"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeTerms:
+    """What a scheme gives (rules.md §2): the training balance and the first-purchase window."""
+
+    balance: int
+    first_purchase_window_days: int
+
+
+SCHEMES: dict[Scheme, SchemeTerms] = {
+    Scheme.SEMI_BANSOS_2020: SchemeTerms(balance=1_000_000, first_purchase_window_days=30),
+    Scheme.NORMAL_2023: SchemeTerms(balance=3_500_000, first_purchase_window_days=15),
+}
+
+
+class CardStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+    DEACTIVATED = "DEACTIVATED"
+
+
+class PurchaseStatus(StrEnum):
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+# Letter S-148/Dir-Eks/06/2020: bundles bought before 30 June 2020, Asia/Jakarta (UTC+7), stay valid.
+BUNDLE_CUTOFF = datetime(2020, 6, 30, tzinfo=timezone(timedelta(hours=7)))
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    platform: str
+    listing_id: str
+    title: str
+    provider: Provider
+    purchased_at: datetime
+    price: int
+    status: PurchaseStatus
+    rated: bool
+    is_bundle: bool
+
+    @property
+    def course_id(self) -> str:
+        return f"{self.platform}:{self.listing_id}"
+
+    @property
+    def honoured(self) -> bool:
+        return not self.is_bundle or self.purchased_at < BUNDLE_CUTOFF
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A signed-in participant as the participant service tells it; theirs alone, never logged or shared."""
+
+    participant_id: str
+    card_number: str
+    scheme: Scheme
+    card_status: CardStatus
+    recipient_since: datetime
+    initial_balance: int
+    remaining_balance: int
+    purchases: tuple[Purchase, ...]
+
+    @property
+    def first_purchase_deadline(self) -> datetime | None:
+        """``recipient_since`` + the scheme's window; ``None`` once a first purchase was made."""
+        if self.purchases:
+            return None
+        return self.recipient_since + timedelta(days=SCHEMES[self.scheme].first_purchase_window_days)
+
+    def __repr__(self) -> str:
+        return f"Participant(scheme={self.scheme.value}, purchases={len(self.purchases)})"

@@ -1,0 +1,168 @@
+"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz`` and ``/metrics``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from gateway.catalogue import Catalogue
+from gateway.config import Config
+from gateway.eligibility import EligibilityRules
+from gateway.metrics import CONTENT_TYPE, Metrics
+from gateway.types import Scheme
+from schema import RequestContext, build_schema
+
+
+class GraphQLEndpoint(GraphQL[RequestContext, None]):
+    """Strawberry's ASGI view, with a context that pins one snapshot for the whole request."""
+
+    def __init__(self, config: Config, catalogue: Catalogue) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
+        self._config = config
+        self._catalogue = catalogue
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
+        snapshot = self._catalogue.snapshot
+        now = datetime.now(UTC)
+        rules = EligibilityRules(
+            suspended=snapshot.suspended,
+            default_scheme=Scheme(self._config.catalogue.default_scheme),
+            viewer=None,
+            now=now,
+        )
+        return RequestContext(config=self._config, snapshot=snapshot, now=now, viewer=None, rules=rules)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+class BodyLimit:
+    """Answers 413 to a request body larger than the limit, before any of it is parsed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooLarge:
+            await _too_large(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse({"errors": [{"message": "request body too large",
+                                         "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=413)
+    await response(scope, receive, send)
+
+
+class RequestMetrics:
+    """Counts every request and times it, by route."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        route = scope["path"] if scope["path"] in _ROUTES else "other"
+        started = time.perf_counter()
+        status = 500
+
+        async def observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed)
+        finally:
+            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
+            self.metrics.requests.labels(route, f"{status // 100}xx").inc()
+
+
+_ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+
+
+def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
+    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes."""
+    metrics = metrics or Metrics()
+    catalogue = catalogue or Catalogue(config, metrics)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        feeds = catalogue.snapshot.feeds.values()
+        body: dict[str, Any] = {"ready": catalogue.ready,
+                                "platforms": {feed.slug: feed.attempted for feed in feeds}}
+        return JSONResponse(body, status_code=200 if catalogue.ready else 503)
+
+    async def prometheus(request: Request) -> Response:
+        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await catalogue.start()
+        try:
+            yield
+        finally:
+            await catalogue.stop()
+
+    graphql = GraphQLEndpoint(config, catalogue)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", prometheus),
+        ],
+        middleware=[
+            Middleware(RequestMetrics, metrics=metrics),
+            Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes),
+            Middleware(CORSMiddleware, allow_origins=list(config.server.cors_origins),
+                       allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.catalogue = catalogue
+    app.state.metrics = metrics
+    return app

@@ -1,0 +1,158 @@
+"""The catalogue: every enabled platform's feed read in the background into one immutable snapshot.
+
+A query reads :attr:`Catalogue.snapshot` and never waits on an upstream. Each platform is refreshed on its
+own schedule; a failed refresh keeps that platform's last good listings and records the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import aiohttp
+
+from adapters import ADAPTERS, Adapter, FeedError
+from gateway.config import Config, ConfigError, PlatformConfig
+from gateway.metrics import Metrics
+from gateway.search import IndexPart, SearchIndex
+from gateway.types import PlatformStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the gateway knows of one platform's feed."""
+
+    slug: str
+    name: str
+    suspended: bool
+    part: IndexPart
+    skipped: int = 0
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    attempted: bool = False
+
+    def status(self, now: datetime, stale_after_s: float) -> PlatformStatus:
+        if self.suspended:
+            return PlatformStatus.SUSPENDED
+        if self.last_success_at is None:
+            return PlatformStatus.DOWN
+        if self.last_error is not None or (now - self.last_success_at).total_seconds() > stale_after_s:
+            return PlatformStatus.STALE
+        return PlatformStatus.OK
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything a query reads, consistent with itself: replaced whole, never changed in place."""
+
+    version: int
+    feeds: Mapping[str, FeedState]
+    index: SearchIndex
+
+    @property
+    def suspended(self) -> frozenset[str]:
+        return frozenset(slug for slug, feed in self.feeds.items() if feed.suspended)
+
+
+_EMPTY = IndexPart((), (), ())
+
+
+class Catalogue:
+    """Keeps :attr:`snapshot` fresh by reading every enabled platform's feed in the background."""
+
+    def __init__(self, config: Config, metrics: Metrics | None = None) -> None:
+        self._config = config
+        self._metrics = metrics or Metrics()
+        self._platforms = {p.slug: p for p in config.enabled_platforms}
+        for platform in self._platforms.values():
+            if platform.adapter_name not in ADAPTERS:
+                raise ConfigError(
+                    f"'platforms.{platform.slug}.adapter': no adapter named {platform.adapter_name!r}"
+                    f" (known: {', '.join(sorted(ADAPTERS))})"
+                )
+        feeds = {
+            slug: FeedState(slug, p.name or _default_name(p), p.suspended, _EMPTY)
+            for slug, p in self._platforms.items()
+        }
+        self.snapshot = Snapshot(0, feeds, SearchIndex([], list(feeds)))
+        self._adapters: dict[str, Adapter] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._rebuild = asyncio.Lock()
+
+    @property
+    def ready(self) -> bool:
+        """Every enabled platform's first refresh has been attempted."""
+        return all(feed.attempted for feed in self.snapshot.feeds.values())
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit_per_host=4), auto_decompress=True, raise_for_status=False
+        )
+        for slug, platform in self._platforms.items():
+            self._adapters[slug] = ADAPTERS[platform.adapter_name](platform, self._session)
+            self._tasks.append(asyncio.create_task(self._keep_fresh(slug), name=f"refresh:{slug}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self._session is not None:
+            await self._session.close()
+
+    async def _keep_fresh(self, slug: str) -> None:
+        while True:
+            await self.refresh(slug)
+            await asyncio.sleep(self._config.catalogue.refresh_interval_s)
+
+    async def refresh(self, slug: str) -> None:
+        """Read one platform's feed now; on failure keep its last good listings and record why."""
+        adapter = self._adapters[slug]
+        platform = self._platforms[slug]
+        budget = max(self._config.catalogue.refresh_interval_s, platform.timeout_s)
+        started = time.perf_counter()
+        try:
+            result = await adapter.fetch(budget)
+        except FeedError as exc:
+            self._metrics.refreshes.labels(slug, "failed").inc()
+            log.warning("refresh of %s failed: %s", slug, exc)
+            await self._update(slug, last_error=str(exc), attempted=True)
+            return
+        except Exception:
+            # An adapter bug costs that platform only; its message may hold upstream data, so it is not shown.
+            self._metrics.refreshes.labels(slug, "failed").inc()
+            log.exception("refresh of %s failed unexpectedly", slug)
+            await self._update(slug, last_error="the feed could not be read (internal error)", attempted=True)
+            return
+        finally:
+            self._metrics.refresh_seconds.labels(slug).observe(time.perf_counter() - started)
+        part = await asyncio.to_thread(IndexPart.of, result.listings)
+        self._metrics.refreshes.labels(slug, "ok").inc()
+        self._metrics.listings.labels(slug).set(len(part.listings))
+        self._metrics.skipped.labels(slug).set(result.skipped)
+        log.info("refreshed %s: %d courses on sale, %d listings skipped", slug, len(part.listings), result.skipped)
+        await self._update(
+            slug, part=part, skipped=result.skipped, last_success_at=datetime.now(UTC), last_error=None,
+            attempted=True,
+        )
+
+    async def _update(self, slug: str, **changes: object) -> None:
+        async with self._rebuild:
+            feeds = dict(self.snapshot.feeds)
+            feeds[slug] = replace(feeds[slug], **changes)  # type: ignore[arg-type]
+            if "part" in changes:
+                index = await asyncio.to_thread(SearchIndex, [f.part for f in feeds.values()], list(feeds))
+            else:
+                index = self.snapshot.index
+            self.snapshot = Snapshot(self.snapshot.version + 1, feeds, index)
+
+
+def _default_name(platform: PlatformConfig) -> str:
+    return getattr(ADAPTERS[platform.adapter_name], "default_name", "") or platform.slug

@@ -7,23 +7,27 @@ An adapter says how to walk its feed (:meth:`Adapter.pages`) and how to read one
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
 
 from gateway.config import PlatformConfig
 from gateway.text import html_to_text
-from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Rating
+from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
 
 MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
 MAX_PAGES = 10_000
 MAX_ATTEMPTS = 4
+
+Cursor = TypeVar("Cursor", bound=Hashable)
 
 
 class FeedError(Exception):
@@ -42,18 +46,21 @@ class _NotModified(Exception):
 class Response:
     body: bytes
     headers: Mapping[str, str]
+    source: str = "the platform"
+    """Where the body came from, for error messages: a path without host or query, so never a secret."""
 
     def json(self) -> Any:
         try:
             return orjson.loads(self.body)
         except orjson.JSONDecodeError:
-            raise FeedError("the response is not valid JSON") from None
+            raise FeedError(f"the response from {self.source} is not valid JSON") from None
 
 
 class Adapter(ABC):
     """Reads one platform's feed over HTTP and normalises it into :class:`Listing` values."""
 
-    default_name: ClassVar[str]
+    default_name: ClassVar[str] = ""
+    """The display name when the configuration gives none; the slug when this is empty too (the standard feed)."""
     api_key_header: ClassVar[str] = "X-Api-Key"
     api_key_scheme: ClassVar[str] = ""
     """Put before the key in its header, e.g. ``"Bearer"``."""
@@ -65,7 +72,7 @@ class Adapter(ABC):
     def __init__(self, platform: PlatformConfig, session: aiohttp.ClientSession) -> None:
         self.platform = platform
         self.slug = platform.slug
-        self.name = platform.name or self.default_name
+        self.name = platform.name or self.default_name or platform.slug
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=platform.timeout_s)
         self._deadline = 0.0
@@ -73,6 +80,7 @@ class Adapter(ABC):
         self._pending_validators: dict[str, str] = {}
         self._last_result: FeedResult | None = None
         self._category_table = {**_OFFICIAL_TABLE, **{_label_key(k): v for k, v in self.categories.items()}}
+        self._origin = _origin(platform.base_url)
 
     # -- what each platform writes ------------------------------------------------------------------
 
@@ -83,6 +91,31 @@ class Adapter(ABC):
     @abstractmethod
     def parse(self, raw: Any) -> Listing | None:
         """One raw listing as a :class:`Listing`; ``None`` when it is inactive. Raises on a bad listing."""
+
+    async def walk(
+        self, first: Cursor, read_page: Callable[[Cursor], Awaitable[tuple[Any, Cursor | None]]]
+    ) -> AsyncIterator[Sequence[Any]]:
+        """Page through a feed for :meth:`pages`, from cursor ``first`` (a page number, offset, token or URL).
+
+        ``read_page(cursor)`` fetches one page and returns its raw listings and the next cursor, ``None`` at the end.
+        It may index the decoded body freely: a ``KeyError``/``TypeError``/``ValueError``/``IndexError`` there means
+        the page's overall shape is wrong and fails the refresh. So does a next cursor already followed, which
+        would otherwise loop until the budget runs out (an offset that does not advance, a token that repeats).
+        """
+        seen: set[Cursor] = {first}
+        cursor = first
+        for number in itertools.count(1):
+            try:
+                items, following = await read_page(cursor)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                raise FeedError(f"page {number} of the feed does not have the expected shape") from None
+            yield items
+            if following is None:
+                return
+            if following in seen:
+                raise FeedError(f"page {number} of the feed leads back to a page already read")
+            seen.add(following)
+            cursor = following
 
     # -- the refresh --------------------------------------------------------------------------------
 
@@ -142,44 +175,47 @@ class Adapter(ABC):
         json: Any = None,
     ) -> Response:
         """One request, retried after ``Retry-After`` on 429 and 503 while the refresh budget allows."""
-        headers = self._headers()
+        url = self.url(path)
+        source = _path_of(path)
+        headers = self._headers(url)
         body = orjson.dumps(json) if json is not None else None
         if body is not None:
             headers["Content-Type"] = "application/json"
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self._session.request(
-                    method, self.url(path), params=params, data=body, headers=headers,
+                    method, url, params=params, data=body, headers=headers,
                     timeout=self._timeout, allow_redirects=False,
                 ) as response:
                     if response.status == 304 and self.conditional and self._validators:
                         raise _NotModified
                     if response.status in (429, 503) and attempt < MAX_ATTEMPTS:
-                        await self._wait_retry_after(response)
-                        continue
-                    if response.status != 200:
-                        raise FeedError(f"HTTP {response.status} from {_path_of(path)}")
-                    if response.content_length is not None and response.content_length > MAX_BODY_BYTES:
-                        raise FeedError(f"the response from {_path_of(path)} is larger than allowed")
-                    payload = await response.content.read(MAX_BODY_BYTES + 1)
-                    if len(payload) > MAX_BODY_BYTES:
-                        raise FeedError(f"the response from {_path_of(path)} is larger than allowed")
-                    if self.conditional:
-                        self._remember_validators(response.headers)
-                    return Response(payload, response.headers)
+                        # Waited out after the response is released, so the wait holds no connection.
+                        delay = _retry_after_s(response.headers.get("Retry-After"))
+                        status = response.status
+                    else:
+                        if response.status != 200:
+                            raise FeedError(f"HTTP {response.status} from {source}")
+                        payload = await _read_body(response, source)
+                        if self.conditional:
+                            self._remember_validators(response.headers)
+                        return Response(payload, response.headers, source)
+            # aiohttp's timeouts may also be connection errors: they are caught first to say what happened.
+            except TimeoutError:
+                raise FeedError(f"no answer from {source} within {self.platform.timeout_s:g} s") from None
             except aiohttp.ClientPayloadError:
-                raise FeedError(f"the response from {_path_of(path)} was cut off") from None
+                raise FeedError(f"the response from {source} was cut off") from None
             except aiohttp.ClientConnectionError as exc:
                 raise FeedError(f"cannot reach the platform ({type(exc).__name__})") from None
-            except TimeoutError:
-                raise FeedError(f"no answer from {_path_of(path)} within {self.platform.timeout_s:g} s") from None
             except aiohttp.ClientError as exc:
-                raise FeedError(f"bad response from {_path_of(path)} ({type(exc).__name__})") from None
-        raise FeedError(f"still busy after {MAX_ATTEMPTS} attempts at {_path_of(path)}")
+                raise FeedError(f"bad response from {source} ({type(exc).__name__})") from None
+            await self._wait_retry_after(status, delay)
+        raise FeedError(f"still busy after {MAX_ATTEMPTS} attempts at {source}")
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, url: str) -> dict[str, str]:
         headers = {"Accept-Encoding": "gzip"}
-        if self.platform.api_key:
+        # A next-page link may point anywhere: the key only goes to the configured host.
+        if self.platform.api_key and _origin(url) == self._origin:
             scheme = f"{self.api_key_scheme} " if self.api_key_scheme else ""
             headers[self.api_key_header] = scheme + self.platform.api_key
         for name, header in (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since")):
@@ -192,11 +228,10 @@ class Adapter(ABC):
             if value := headers.get(name):
                 self._pending_validators[name] = value
 
-    async def _wait_retry_after(self, response: aiohttp.ClientResponse) -> None:
-        delay = _retry_after_s(response.headers.get("Retry-After"))
+    async def _wait_retry_after(self, status: int, delay: float) -> None:
         remaining = self._deadline - asyncio.get_running_loop().time()
         if delay > remaining:
-            raise FeedError(f"HTTP {response.status}: asked to retry after {delay:g} s, beyond the refresh budget")
+            raise FeedError(f"HTTP {status}: asked to retry after {delay:g} s, beyond the refresh budget")
         await asyncio.sleep(delay)
 
     # -- value parsing shared by the adapters ---------------------------------------------------------
@@ -219,6 +254,23 @@ def _path_of(path: str) -> str:
     return re.sub(r"^https?://[^/]+", "", path).split("?", 1)[0] or "/"
 
 
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+async def _read_body(response: aiohttp.ClientResponse, source: str) -> bytes:
+    # StreamReader.read(n) returns whatever is buffered, not n bytes: the body is read to its end, chunk by chunk.
+    if response.content_length is not None and response.content_length > MAX_BODY_BYTES:
+        raise FeedError(f"the response from {source} is larger than allowed")
+    body = bytearray()
+    async for chunk in response.content.iter_any():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise FeedError(f"the response from {source} is larger than allowed")
+    return bytes(body)
+
+
 def _retry_after_s(value: str | None) -> float:
     try:
         return max(0.0, float(value)) if value else 1.0
@@ -229,12 +281,15 @@ def _retry_after_s(value: str | None) -> float:
 _PRICE_TEXT = re.compile(r"(?:rp\.?)?\s*([0-9][0-9.,\s]*)", re.IGNORECASE)
 
 
-def rupiah(value: Any, *, decimal_mark: str) -> int:
+def rupiah(value: Any, *, decimal_mark: str, currency: Any = None) -> int:
     """Whole rupiah from a platform's price: an int, a float, or text such as ``"Rp 1.500.000"`` or ``"Gratis"``.
 
     ``decimal_mark`` is this platform's decimal separator (``","`` or ``"."``); the other mark separates thousands.
-    A fraction of a rupiah is rounded to the nearest rupiah.
+    A fraction of a rupiah is rounded to the nearest rupiah. ``currency`` is the code the feed gives with the
+    price, if any: anything but ``IDR`` makes the listing bad.
     """
+    if currency is not None and (not isinstance(currency, str) or currency.strip().upper() != "IDR"):
+        raise ListingError("price is not in rupiah")
     if isinstance(value, bool):
         raise ListingError("price is not a number")
     if isinstance(value, int | float):
@@ -254,7 +309,7 @@ def _price_text(text: str, decimal_mark: str) -> Decimal:
     match = _PRICE_TEXT.fullmatch(text)
     if match is None:
         raise ListingError("price is not a recognised amount")
-    digits = match.group(1).replace(" ", "")
+    digits = "".join(match.group(1).split())
     thousands = "." if decimal_mark == "," else ","
     whole, _, fraction = digits.partition(decimal_mark)
     groups = whole.split(thousands)
@@ -290,11 +345,25 @@ def plain_text(value: Any) -> str | None:
     return html_to_text(text) or None if text else None
 
 
-def text_list(values: Any, what: str) -> tuple[str, ...]:
-    """A list of strings, trimmed, empty ones dropped."""
+def provider(name: Any, nib: Any) -> Provider:
+    """The training institution: a name is required; a NIB that is absent, null or empty means none."""
+    return Provider(required_text(name, "provider"), optional_text(nib))
+
+
+def text_list(values: Any, what: str, *, key: str | None = None) -> tuple[str, ...]:
+    """A list of strings, trimmed, empty ones dropped.
+
+    With ``key``, a list of objects each holding its text under that key (``[{"unit": "..."}]``).
+    """
     if values is None:
         return ()
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, list):
+        raise ListingError(f"{what} is not a list")
+    if key is not None:
+        if not all(isinstance(v, dict) for v in values):
+            raise ListingError(f"{what} is not a list of objects")
+        values = [v.get(key) for v in values]
+    if not all(isinstance(v, str) for v in values):
         raise ListingError(f"{what} is not a list of text")
     return tuple(v.strip() for v in values if v.strip())
 

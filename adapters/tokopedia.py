@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from gateway.types import LearningMethod, Listing, Provider
+from gateway.types import LearningMethod, Listing
 
 from .base import (
     Adapter,
@@ -16,6 +16,7 @@ from .base import (
     listing_id,
     optional_text,
     plain_text,
+    provider,
     rating,
     required_text,
     rupiah,
@@ -60,7 +61,7 @@ class TokopediaAdapter(Adapter):
             listing_id=listing_id(raw["product_id"]),
             title=required_text(raw["name"], "title"),
             description=plain_text(raw.get("description_html")),
-            provider=Provider(required_text(shop["name"], "provider"), optional_text(shop.get("nib"))),
+            provider=provider(shop["name"], shop.get("nib")),
             price=rupiah(raw["price"], decimal_mark="."),
             category=self.category(breadcrumb.rsplit(">", 1)[-1]),
             method=learning_method(raw["delivery"], _METHODS),
@@ -69,5 +70,6 @@ class TokopediaAdapter(Adapter):
             syllabus=text_list(raw.get("syllabus"), "syllabus"),
             has_final_assessment=flag(raw.get("has_post_test", False), "has_post_test"),
             url=optional_text(raw.get("url")),
-            is_bundle=raw["product_type"] == "BUNDLE",
+            # Either marking makes a bundle: a bundle must never be listed, however it is flagged.
+            is_bundle=raw["product_type"] == "BUNDLE" or bool(raw.get("bundle_items")),
         )

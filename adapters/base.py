@@ -72,7 +72,7 @@ class Adapter(ABC):
     def __init__(self, platform: PlatformConfig, session: aiohttp.ClientSession) -> None:
         self.platform = platform
         self.slug = platform.slug
-        self.name = platform.name or self.default_name or platform.slug
+        self.name = self.display_name(platform)
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=platform.timeout_s)
         self._deadline = 0.0
@@ -81,6 +81,11 @@ class Adapter(ABC):
         self._last_result: FeedResult | None = None
         self._category_table = {**_OFFICIAL_TABLE, **{_label_key(k): v for k, v in self.categories.items()}}
         self._origin = _origin(platform.base_url)
+
+    @classmethod
+    def display_name(cls, platform: PlatformConfig) -> str:
+        """The configured name, else this adapter's own, else the slug."""
+        return platform.name or cls.default_name or platform.slug
 
     # -- what each platform writes ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
-from gateway.config import Config, ConfigError, PlatformConfig
+from gateway.config import Config, ConfigError
 from gateway.metrics import Metrics
 from gateway.search import IndexPart, SearchIndex
 from gateway.types import PlatformStatus
@@ -77,7 +77,7 @@ class Catalogue:
                     f" (known: {', '.join(sorted(ADAPTERS))})"
                 )
         feeds = {
-            slug: FeedState(slug, p.name or _default_name(p), p.suspended, _EMPTY)
+            slug: FeedState(slug, ADAPTERS[p.adapter_name].display_name(p), p.suspended, _EMPTY)
             for slug, p in self._platforms.items()
         }
         self.snapshot = Snapshot(0, feeds, SearchIndex([], list(feeds)))
@@ -152,7 +152,3 @@ class Catalogue:
             else:
                 index = self.snapshot.index
             self.snapshot = Snapshot(self.snapshot.version + 1, feeds, index)
-
-
-def _default_name(platform: PlatformConfig) -> str:
-    return getattr(ADAPTERS[platform.adapter_name], "default_name", "") or platform.slug

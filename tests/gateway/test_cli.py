@@ -1,0 +1,81 @@
+"""The ``prakerja-gateway`` command, run as a user runs it: as a process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CLI = [sys.executable, "-m", "gateway.cli"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})}, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.mark.parametrize(
+    ("toml", "named"),
+    [
+        ("[server]\nport = \"80\"\n", "'server.port'"),
+        ("[platforms.tokopedia]\nadapter = \"tokopedia\"\n", "'platforms.tokopedia.base_url'"),
+        ("[platforms.newco]\nbase_url = \"http://127.0.0.1:1\"\n", "'platforms.newco.adapter'"),
+        ("[limits]\nmax_depth = 12\nmax_dept = 3\n", "'limits.max_dept'"),
+    ],
+)
+def test_a_bad_configuration_exits_2_with_one_line_naming_the_key(tmp_path: Path, toml: str, named: str) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text(toml)
+    result = run("serve", "--config", str(config))
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    assert named in message
+    assert "Traceback" not in result.stderr
+
+
+def test_the_config_file_may_come_from_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text("[server]\nport = -1\n")
+    result = run("serve", env={"PRAKERJA_GATEWAY_CONFIG": str(config)})
+    assert result.returncode == 2 and "'server.port'" in result.stderr
+
+
+def test_schema_prints_the_sdl() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    assert "type Query {" in result.stdout
+    assert "courses(filter: CourseFilter, sort: CourseSort! = RELEVANCE, first: Int! = 20, after: String)" in (
+        result.stdout)
+
+
+def test_serve_answers_health_checks(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the gateway did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200  # no platform: nothing to wait for
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,90 @@
+"""Real servers on loopback for tests and benchmarks: a gateway in a background thread, and a GraphQL client."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from gateway.catalogue import Catalogue
+from gateway.config import Config, parse_config
+
+
+class GatewayThread:
+    """A gateway serving on a free loopback port from its own thread and event loop."""
+
+    def __init__(self, config: Config | dict[str, Any]) -> None:
+        self.config = config if isinstance(config, Config) else parse_config(config)
+        self.app: Starlette = create_app(self.config)
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._server = uvicorn.Server(uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="on"))
+        self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        catalogue: Catalogue = self.app.state.catalogue
+        return catalogue
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve(sockets=[self._listener]))
+
+    def __enter__(self) -> GatewayThread:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the gateway did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object | TracebackType) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def wait_ready(self, timeout_s: float = 20) -> None:
+        """Wait until every platform's first refresh was attempted (``/readyz`` 200)."""
+        deadline = time.monotonic() + timeout_s
+        with httpx.Client(base_url=self.url) as client:
+            while client.get("/readyz").status_code != 200:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the gateway did not become ready")
+                time.sleep(0.02)
+
+
+class GraphQLClient:
+    """Posts GraphQL over HTTP, as a frontend would."""
+
+    def __init__(self, base_url: str, timeout_s: float = 10) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=timeout_s)
+
+    def post(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> Any:
+        """The response body of a query that is expected to succeed without errors; its ``data``."""
+        response = self.post(query, variables, token)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> GraphQLClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -79,3 +79,28 @@ def test_serve_answers_health_checks(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_demo_serves_every_platform_with_no_bundle() -> None:
+    process = subprocess.Popen([*CLI, "demo", "--port", "0", "--courses", "600"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        url = ""
+        for line in process.stdout:
+            if "GraphQL at " in line:
+                url = line.split("GraphQL at ")[1].split()[0]
+                break
+        assert url.endswith("/graphql")
+        base = url.removesuffix("/graphql")
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{base}/readyz").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        query = "{ platforms { slug status } courses(first: 100) { totalCount edges { node { id } } } }"
+        data = httpx.post(url, json={"query": query}).json()["data"]
+        assert len(data["platforms"]) == 9 and {p["status"] for p in data["platforms"]} == {"OK"}
+        assert data["courses"]["totalCount"] > 500
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

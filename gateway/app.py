@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -18,33 +17,43 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from gateway.catalogue import Catalogue
 from gateway.config import Config
-from gateway.eligibility import EligibilityRules
 from gateway.metrics import CONTENT_TYPE, Metrics
-from gateway.types import Scheme
-from schema import RequestContext, build_schema
+from gateway.participants import ParticipantService
+from schema import RequestContext, build_schema, public_errors
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view, with a context that pins one snapshot for the whole request."""
+    """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request."""
 
-    def __init__(self, config: Config, catalogue: Catalogue) -> None:
+    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
         self._config = config
         self._catalogue = catalogue
+        self._participants = participants
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
-        snapshot = self._catalogue.snapshot
-        now = datetime.now(UTC)
-        rules = EligibilityRules(
-            suspended=snapshot.suspended,
-            default_scheme=Scheme(self._config.catalogue.default_scheme),
-            viewer=None,
-            now=now,
-        )
-        return RequestContext(config=self._config, snapshot=snapshot, now=now, viewer=None, rules=rules)
+        # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
+        # reported whatever the query asked for.
+        caller = await self._participants.identify(request.headers.getlist("authorization"))
+        context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
+        request.state.graphql_context = context
+        return context
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # Here, not in a schema extension: errors raised before execution (a syntax error) never reach those.
+        context: RequestContext | None = getattr(request.state, "graphql_context", None)
+        errors = [*public_errors(result.errors or ()), *(context.errors if context else ())]
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if errors:
+            response["errors"] = [error.formatted for error in errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -123,9 +132,10 @@ _ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 
 
 def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes."""
+    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions."""
     metrics = metrics or Metrics()
     catalogue = catalogue or Catalogue(config, metrics)
+    participants = ParticipantService(config.participants, metrics)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -141,13 +151,15 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await participants.start()
         await catalogue.start()
         try:
             yield
         finally:
             await catalogue.stop()
+            await participants.stop()
 
-    graphql = GraphQLEndpoint(config, catalogue)
+    graphql = GraphQLEndpoint(config, catalogue, participants)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -60,7 +60,7 @@ class Snapshot:
         return frozenset(slug for slug, feed in self.feeds.items() if feed.suspended)
 
 
-_EMPTY = IndexPart((), (), ())
+_EMPTY = IndexPart.of(())
 
 
 class Catalogue:

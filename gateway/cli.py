@@ -91,7 +91,7 @@ async def _run_demo(port: int, courses: int) -> None:
 
 def _listen(host: str, port: int) -> socket.socket:
     """A bound socket, so the demo can print its URL (port 0 = any free port) before serving starts."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets NODELAY
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
     listener.listen(2048)  # connections made right after the banner wait in the backlog, not refused

@@ -6,15 +6,16 @@ apply to everyone; participant-level rules (6–11) only to a signed-in particip
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
 
-from gateway.identity import same_course
+from gateway.identity import same_provider, title_key
 from gateway.search import Mask, SearchIndex
-from gateway.types import SCHEMES, CardStatus, Listing, Participant, Purchase, PurchaseStatus, Scheme
+from gateway.types import SCHEMES, CardStatus, Listing, Participant, Provider, Purchase, PurchaseStatus, Scheme
 
 
 class EligibilityCode(StrEnum):
@@ -37,21 +38,24 @@ class EligibilityStatus(StrEnum):
     SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"
 
 
+# One word for a course throughout: "pelatihan", the programme's own term.
 MESSAGES: dict[EligibilityCode, str] = {
     EligibilityCode.PLATFORM_SUSPENDED:
-        "Kemitraan platform ini sedang ditangguhkan, jadi kelasnya tidak dapat dibeli dengan Kartu Prakerja.",
+        "Kemitraan platform ini sedang ditangguhkan, jadi pelatihannya tidak dapat dibeli dengan Kartu Prakerja.",
     EligibilityCode.PROVIDER_NOT_REGISTERED:
-        "Lembaga pelatihan kelas ini belum memiliki NIB (Nomor Induk Berusaha) yang terdaftar.",
-    EligibilityCode.MISSING_SYLLABUS: "Kelas ini belum mencantumkan silabus.",
-    EligibilityCode.MISSING_FINAL_ASSESSMENT: "Kelas ini tidak memiliki tes akhir atau uji keterampilan.",
-    EligibilityCode.PRICE_ABOVE_SCHEME_LIMIT: "Harga kelas ini melebihi saldo pelatihan skema Kartu Prakerja.",
+        "Data platform tidak mencantumkan NIB (Nomor Induk Berusaha) lembaga pelatihan ini.",
+    EligibilityCode.MISSING_SYLLABUS: "Pelatihan ini tidak mencantumkan silabus.",
+    EligibilityCode.MISSING_FINAL_ASSESSMENT: "Pelatihan ini tidak memiliki tes akhir atau uji keterampilan.",
+    EligibilityCode.PRICE_ABOVE_SCHEME_LIMIT:
+        "Harga pelatihan ini melebihi saldo pelatihan yang diberikan skema Kartu Prakerja.",
     EligibilityCode.CARD_NOT_ACTIVE: "Kartu Prakerja Anda tidak aktif (dicabut atau dinonaktifkan).",
     EligibilityCode.FIRST_PURCHASE_DEADLINE_PASSED: "Batas waktu pembelian pelatihan pertama Anda sudah lewat.",
     EligibilityCode.PREVIOUS_COURSE_NOT_FINISHED:
         "Selesaikan dan beri ulasan pelatihan sebelumnya sebelum membeli pelatihan berikutnya.",
-    EligibilityCode.ALREADY_PURCHASED: "Anda sudah membeli pelatihan ini.",
+    EligibilityCode.ALREADY_PURCHASED: "Anda sudah membeli pelatihan ini, di platform ini atau di platform lain.",
     EligibilityCode.PREVIOUSLY_CANCELLED: "Pelatihan ini pernah Anda batalkan dan tidak dapat dibeli lagi.",
-    EligibilityCode.INSUFFICIENT_BALANCE: "Sisa saldo pelatihan Anda tidak cukup untuk membeli kelas ini.",
+    EligibilityCode.INSUFFICIENT_BALANCE:
+        "Sisa saldo pelatihan Anda tidak cukup untuk pelatihan ini; selisihnya tidak dapat dibayar sendiri.",
 }
 
 
@@ -71,12 +75,9 @@ class EligibilityRules:
         self._viewer = viewer
         self._limit = SCHEMES[viewer.scheme if viewer else default_scheme].balance
         self._blocked_all = () if viewer is None else _blocking_everything(viewer, now)
-        self._active_purchases = () if viewer is None else tuple(
-            p for p in viewer.purchases if p.status is not PurchaseStatus.CANCELLED
-        )
-        self._cancelled = () if viewer is None else tuple(
-            p for p in viewer.purchases if p.status is PurchaseStatus.CANCELLED
-        )
+        purchases = () if viewer is None else viewer.purchases
+        self._active_purchases = _Bought(p for p in purchases if p.status is not PurchaseStatus.CANCELLED)
+        self._cancelled = _Bought(p for p in purchases if p.status is PurchaseStatus.CANCELLED)
 
     def of(self, listing: Listing) -> Eligibility:
         reasons = [*self._course_reasons(listing), *self._participant_reasons(listing)]
@@ -100,8 +101,8 @@ class EligibilityRules:
         if viewer is None:
             return []
         checks = (
-            (_bought(listing, self._active_purchases), EligibilityCode.ALREADY_PURCHASED),
-            (_bought(listing, self._cancelled), EligibilityCode.PREVIOUSLY_CANCELLED),
+            (self._active_purchases.holds(listing), EligibilityCode.ALREADY_PURCHASED),
+            (self._cancelled.holds(listing), EligibilityCode.PREVIOUSLY_CANCELLED),
             (listing.price > viewer.remaining_balance, EligibilityCode.INSUFFICIENT_BALANCE),
         )
         return [*self._blocked_all, *(code for failed, code in checks if failed)]
@@ -114,8 +115,8 @@ class EligibilityRules:
                                              index.platforms])
         blocked = suspended | (index.price > min(self._limit, self._viewer.remaining_balance))
         blocked |= index.no_nib | index.no_syllabus | index.no_final_assessment
-        for purchase in (*self._active_purchases, *self._cancelled):
-            blocked[_purchase_docs(index, purchase)] = True
+        for bought in (self._active_purchases, self._cancelled):
+            blocked[bought.docs(index)] = True
         return ~blocked
 
 
@@ -134,15 +135,27 @@ def _blocking_everything(viewer: Participant, now: datetime) -> tuple[Eligibilit
     return tuple(code for failed, code in checks if failed)
 
 
-def _bought(listing: Listing, purchases: tuple[Purchase, ...]) -> bool:
-    return any(
-        (p.platform == listing.platform and p.listing_id == listing.listing_id)
-        or same_course(p.title, p.provider, listing.title, listing.provider)
-        for p in purchases
-    )
+class _Bought:
+    """Courses bought (rules 9–10): matched by course id, or by course identity on any platform (rules.md §5)."""
 
+    def __init__(self, purchases: Iterable[Purchase]) -> None:
+        self._purchases = tuple(purchases)
+        self._ids = frozenset(p.course_id for p in self._purchases)
+        # Titles folded once here, not once per course shown.
+        self._by_title: dict[str, list[Provider]] = {}
+        for p in self._purchases:
+            if key := title_key(p.title):  # a title of punctuation alone names no course (rules.md §5)
+                self._by_title.setdefault(key, []).append(p.provider)
 
-def _purchase_docs(index: SearchIndex, purchase: Purchase) -> list[int]:
-    docs = index.same_course(purchase.title, purchase.provider)
-    own = index.by_id.get(purchase.course_id)
-    return docs if own is None else [own, *docs]
+    def holds(self, listing: Listing) -> bool:
+        if listing.id in self._ids:
+            return True
+        providers = self._by_title.get(title_key(listing.title), ())
+        return any(same_provider(provider, listing.provider) for provider in providers)
+
+    def docs(self, index: SearchIndex) -> list[int]:
+        """The documents of ``index`` that :meth:`holds`: the same matching, through the index's lookups."""
+        found = [index.by_id[p.course_id] for p in self._purchases if p.course_id in index.by_id]
+        for p in self._purchases:
+            found.extend(index.same_course(p.title, p.provider))
+        return found

@@ -140,7 +140,11 @@ class Purchase:
 
     @property
     def honoured(self) -> bool:
+        # Both sides carry their offset, so the comparison is of instants: 2020-06-29T17:30:00Z is not before.
         return not self.is_bundle or self.purchased_at < BUNDLE_CUTOFF
+
+    def __repr__(self) -> str:
+        return f"Purchase(status={self.status.value})"  # what a participant bought is theirs: kept out of logs
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,11 @@ class Participant:
         if self.purchases:
             return None
         return self.recipient_since + timedelta(days=SCHEMES[self.scheme].first_purchase_window_days)
+
+    @property
+    def masked_card_number(self) -> str:
+        """Only the last four digits shown: "**** **** **** 1234"."""
+        return "**** **** **** " + self.card_number[-4:]
 
     def __repr__(self) -> str:
         return f"Participant(scheme={self.scheme.value}, purchases={len(self.purchases)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from graphql import GraphQLError
@@ -22,3 +23,20 @@ def coded_error(code: ErrorCode, message: str) -> GraphQLError:
 
 def bad_user_input(message: str) -> GraphQLError:
     return coded_error(ErrorCode.BAD_USER_INPUT, message)
+
+
+def public_errors(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
+    """The errors as a client sees them: each with a code; an unexpected exception without any detail."""
+    return [_coded(error) for error in errors]
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError):
+        return GraphQLError("Internal server error.", nodes=error.nodes, path=error.path,
+                            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value})
+    # Syntax, validation and variable errors: the client's query is at fault, and the message says how.
+    return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, extensions={"code": ErrorCode.BAD_USER_INPUT.value})

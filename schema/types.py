@@ -311,7 +311,7 @@ class Participant:
     def of(cls, participant: types.Participant) -> Participant:
         newest_first = sorted(participant.purchases, key=lambda p: p.purchased_at, reverse=True)
         return cls(
-            card_number="**** **** **** " + participant.card_number[-4:],
+            card_number=participant.masked_card_number,
             scheme=participant.scheme,
             card_status=participant.card_status,
             initial_balance=Money.of(participant.initial_balance),

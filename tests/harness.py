@@ -24,7 +24,9 @@ class GatewayThread:
     def __init__(self, config: Config | dict[str, Any]) -> None:
         self.config = config if isinstance(config, Config) else parse_config(config)
         self.app: Starlette = create_app(self.config)
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP given, or asyncio does not set TCP_NODELAY on the accepted connections: every request on a
+        # kept-alive connection would then wait 40 ms for a delayed ACK.
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"

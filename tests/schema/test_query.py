@@ -171,12 +171,13 @@ def test_facets_count_the_whole_result(client: GraphQLClient, upstreams: Sandbox
 
 
 def test_filters_combine(client: GraphQLClient, upstreams: SandboxThread) -> None:
-    flt = {"platforms": ["tokopedia", "pintaria"], "categories": ["Teknologi Informasi"], "minPrice": 100_000,
+    platforms = ["tokopedia", "pintaria"]
+    flt = {"platforms": platforms, "categories": ["Teknologi Informasi"], "minPrice": 100_000,
            "maxPrice": 1_000_000, "minRating": 4.0}
     nodes, total = every_course(client, filter=flt)
     expected = {
         r.id for r in upstreams.catalogue.on_sale()
-        if r.platform in flt["platforms"] and r.category == "Teknologi Informasi" and 100_000 <= r.price <= 1_000_000
+        if r.platform in platforms and r.category == "Teknologi Informasi" and 100_000 <= r.price <= 1_000_000
         and r.rating is not None and r.rating.average >= 4.0
     }
     assert {n["id"] for n in nodes} == expected and total == len(expected)

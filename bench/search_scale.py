@@ -1,0 +1,255 @@
+"""What a search page costs at 5,000 and at 100,000 listings, side by side in one run (README "Bars").
+
+    .venv/bin/python -m bench.search_scale [--small 5000] [--large 100000] [--rounds 30]
+
+Each size gets its own sandbox (the generator's realistic catalogue, read by the real adapters) and its own
+gateway, run as a separate ``prakerja-gateway serve`` process so that its resident memory is the gateway's
+alone. A client then asks both gateways, alternating in small batches so that drift hits both alike, for
+``courses(filter: {search: …}, first: 20)`` with every Course field but ``otherOffers``, eligibility included:
+once the same query over and over, once a different search text and arguments every time. Last, the
+search index of the large catalogue is rebuilt in this process to time what every feed refresh costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from gateway.search import CourseFilter, CourseSort, IndexPart, SearchIndex
+from gateway.text import fold
+from sandbox import DemoCatalogue, SandboxThread, config_toml, generate
+from tests.harness import GatewayThread
+
+PAGE = """
+query Search($filter: CourseFilter, $sort: CourseSort!, $first: Int!) {
+  courses(filter: $filter, sort: $sort, first: $first) {
+    totalCount
+    facets { platforms { value count } categories { value count } methods { value count } }
+    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node {
+        id title description category method durationHours syllabus hasFinalAssessment url
+        platform { slug name status courseCount lastRefreshedAt lastError }
+        provider { name nib }
+        price { amount currency formatted }
+        rating { average count }
+        eligibility { status reasons { code message } }
+      }
+    }
+  }
+}
+"""
+T = TypeVar("T")
+RATIO_BAR = 3.0
+RSS_BAR_MB = 600
+BATCH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    size: int
+    url: str
+    pid: int
+
+    def memory_mb(self) -> tuple[float, float]:
+        """Resident memory now and at its peak, in MB."""
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.pid}/status").read_text().splitlines())
+        return _kb(fields["VmRSS"]) / 1024, _kb(fields["VmHWM"]) / 1024
+
+
+def _kb(field: str) -> int:
+    return int(field.split()[0])
+
+
+def _free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(catalogue: DemoCatalogue, workdir: Path) -> Iterator[tuple[Gateway, SandboxThread]]:
+    """A sandbox for ``catalogue`` in this process, and a gateway process reading it, ready."""
+    with SandboxThread(catalogue) as sandbox:
+        port = _free_port()
+        config = workdir / f"gateway-{len(catalogue)}.toml"
+        # No refresh during the measurement: refreshes have a bar of their own.
+        settings = sandbox.gateway_config(server={"port": port}, catalogue={"refresh_interval_s": 3600})
+        config.write_text(config_toml(settings))
+        command = [sys.executable, "-m", "gateway.cli", "serve", "--config", str(config)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_ready(url, process)
+            yield Gateway(len(catalogue), url, process.pid), sandbox
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the gateway exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"the gateway at {url} was not ready in {timeout_s:.0f} s")
+
+
+# -- the requests ---------------------------------------------------------------------------------------
+
+
+def vocabulary(catalogue: DemoCatalogue) -> list[str]:
+    """Words people search for: those of course titles."""
+    return sorted({word for record in catalogue for word in fold(record.title).split() if len(word) >= 3})
+
+
+def typical(words: Sequence[str]) -> dict[str, Any]:
+    return {"filter": {"search": " ".join(words[:2])}, "sort": "RELEVANCE", "first": 20}
+
+
+def all_different(rng: random.Random, words: Sequence[str], count: int) -> list[dict[str, Any]]:
+    """Requests no two alike: other search texts (whole words and prefixes), sorts and page sizes."""
+    made: dict[str, dict[str, Any]] = {}
+    while len(made) < count:
+        picked = [rng.choice(words) for _ in range(rng.choice((1, 1, 2)))]
+        text = " ".join(word[: rng.randint(3, len(word))] for word in picked)
+        body = {"filter": {"search": text}, "sort": rng.choice(("RELEVANCE", "RELEVANCE", "PRICE_ASC", "RATING_DESC")),
+                "first": rng.choice((10, 20, 20, 20, 30))}
+        made.setdefault(repr(body), body)
+    return list(made.values())
+
+
+def timed(client: httpx.Client, variables: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    response = client.post("/graphql", json={"query": PAGE, "variables": variables})
+    elapsed = time.perf_counter() - started
+    body = response.json()
+    if response.status_code != 200 or "errors" in body:
+        raise RuntimeError(f"the search page failed: {response.status_code} {body.get('errors')}")
+    return elapsed
+
+
+def side_by_side(clients: Sequence[httpx.Client], requests: Sequence[Sequence[dict[str, Any]]]) -> list[list[float]]:
+    """Per gateway, the latency of each of its requests; the gateways take turns, ``BATCH`` requests at a time."""
+    latencies: list[list[float]] = [[] for _ in clients]
+    for start in range(0, len(requests[0]), BATCH):
+        for n, client in enumerate(clients):
+            latencies[n].extend(timed(client, variables) for variables in requests[n][start : start + BATCH])
+    return latencies
+
+
+# -- the report -----------------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f} ms"
+
+
+def compare(title: str, sizes: Sequence[int], latencies: Sequence[list[float]]) -> float:
+    small, large = latencies
+    ratio = statistics.median(large) / statistics.median(small)
+    print(f"\n{title} ({len(small)} requests per size)")
+    for size, values in zip(sizes, latencies, strict=True):
+        cuts = statistics.quantiles(values, n=100)
+        print(f"  {size:>7,} listings: p50 {ms(statistics.median(values))}   p90 {ms(cuts[89])}"
+              f"   mean {ms(statistics.fmean(values))}")
+    mean_ratio = statistics.fmean(large) / statistics.fmean(small)
+    print(f"  ratio {sizes[1]:,} / {sizes[0]:,}: p50 {ratio:.2f}x, mean {mean_ratio:.2f}x"
+          f"   [bar <= {RATIO_BAR:.0f}x: {'PASS' if ratio <= RATIO_BAR else 'FAIL'}]")
+    return ratio
+
+
+def index_costs(sandbox: SandboxThread, requests: Sequence[dict[str, Any]]) -> None:
+    """Rebuild the large catalogue's index in this process: what a refresh costs; and a search without HTTP."""
+    with GatewayThread(sandbox.gateway_config(catalogue={"refresh_interval_s": 3600})) as gateway:
+        gateway.wait_ready(timeout_s=600)
+        feeds = list(gateway.catalogue.snapshot.feeds.values())
+    biggest = max(feeds, key=lambda feed: len(feed.part.listings))
+    tokenised, parts = _timed_s(lambda: [IndexPart.of(feed.part.listings) for feed in feeds])
+    one_part, part = _timed_s(lambda: IndexPart.of(biggest.part.listings))
+    built, index = _timed_s(lambda: SearchIndex(parts, [feed.slug for feed in feeds]))
+    print(f"\nIndex build at {index.size:,} listings (in this process)")
+    print(f"  every platform's part (tokenising, postings):  {tokenised:6.2f} s")
+    print(f"  the largest platform's part ({len(part.listings):,} listings): {one_part:6.2f} s"
+          "   <- a refresh of that feed")
+    print(f"  the snapshot's index from the parts:           {built:6.2f} s   <- every refresh of any feed")
+    searched, _ = _timed_s(lambda: [
+        index.search(CourseFilter(search=r["filter"]["search"]), CourseSort(r["sort"]), r["first"]) for r in requests
+    ])
+    print(f"  SearchIndex.search alone, requests no two alike: {ms(searched / len(requests))} each")
+
+
+def _timed_s(work: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search_scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=30, help=f"batches of {BATCH} requests per size and mode")
+    args = parser.parse_args(argv)
+    sizes = (args.small, args.large)
+    rng = random.Random(2020)
+    count = args.rounds * BATCH
+
+    started = time.perf_counter()
+    catalogues = [generate(size) for size in sizes]
+    words = vocabulary(catalogues[0])
+    print(f"catalogues generated: {', '.join(f'{len(c):,}' for c in catalogues)} listings"
+          f" ({time.perf_counter() - started:.1f} s); search words: {len(words)}")
+    with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
+        running = [stack.enter_context(serving(catalogue, Path(workdir))) for catalogue in catalogues]
+        gateways = [gateway for gateway, _ in running]
+        loaded = [gateway.memory_mb() for gateway in gateways]
+        print(f"gateways ready ({time.perf_counter() - started:.1f} s)")
+        clients = [stack.enter_context(httpx.Client(base_url=gateway.url, timeout=60)) for gateway in gateways]
+
+        same = typical(["digital", "marketing"])
+        side_by_side(clients, [[same] * BATCH] * 2)  # warm up: connections, parser caches, first allocations
+        repeated = side_by_side(clients, [[same] * count] * 2)
+        different = all_different(rng, words, count * 2)
+        fresh = side_by_side(clients, [different[:count], different[count:]])
+
+        print("\nA search page: courses(filter: {search: ...}, first: 20), every Course field but otherOffers,"
+              " eligibility, totalCount and facets, over HTTP")
+        ratios = [
+            compare(f"The same query repeated: {same['filter']['search']!r}", sizes, repeated),
+            compare("No two requests alike (search text, sort, page size)", sizes, fresh),
+        ]
+        now, peak = gateways[1].memory_mb()
+        print(f"\nGateway process memory at {sizes[1]:,} listings: RSS {now:.0f} MB after the run,"
+              f" {loaded[1][0]:.0f} MB once loaded, peak {peak:.0f} MB"
+              f"   [bar < {RSS_BAR_MB} MB: {'PASS' if peak < RSS_BAR_MB else 'FAIL'}]")
+        print(f"  (at {sizes[0]:,} listings: RSS {gateways[0].memory_mb()[0]:.0f} MB)")
+        index_costs(running[1][1], different[count:])
+    worst = max(ratios)
+    print(f"\nWorst p50 ratio {worst:.2f}x (bar {RATIO_BAR:.0f}x); peak RSS {peak:.0f} MB (bar {RSS_BAR_MB} MB)")
+    return 0 if worst <= RATIO_BAR and peak < RSS_BAR_MB else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The HTTP surface: health, readiness, metrics, GraphiQL, and bad requests answered without a 500."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from sandbox import Fault, SandboxThread
+from tests.harness import GatewayThread
+
+
+@pytest.fixture(scope="module")
+def http(gateway: GatewayThread) -> httpx.Client:
+    return httpx.Client(base_url=gateway.url, timeout=10)
+
+
+def test_health_and_readiness(http: httpx.Client) -> None:
+    assert http.get("/healthz").status_code == 200
+    ready = http.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+def test_not_ready_until_every_platform_was_tried() -> None:
+    with SandboxThread(courses=100) as upstreams:
+        upstreams.set_fault("pintaria", Fault(hang=True))
+        config = upstreams.gateway_config(platforms={"pintaria": {"timeout_s": 1.5}})
+        with GatewayThread(config) as gateway, httpx.Client(base_url=gateway.url) as http:
+            assert http.get("/healthz").status_code == 200
+            waiting = http.get("/readyz")
+            assert waiting.status_code == 503 and waiting.json()["platforms"]["pintaria"] is False
+            gateway.wait_ready(timeout_s=10)  # the hang ends in a failed refresh: tried, so ready
+            assert http.get("/readyz").json()["platforms"]["pintaria"] is True
+
+
+def test_metrics_show_requests_refreshes_and_listings(http: httpx.Client, gateway: GatewayThread) -> None:
+    http.post("/graphql", json={"query": "{ platforms { slug } }"})
+    text = http.get("/metrics").text
+    for series in (
+        'prakerja_http_requests_total{route="/graphql",status="2xx"}',
+        "prakerja_http_request_seconds_bucket",
+        'prakerja_feed_refreshes_total{platform="tokopedia",result="ok"}',
+        'prakerja_feed_courses{platform="sisnaker"}',
+        'prakerja_feed_skipped_listings{platform="sisnaker"}',
+        "prakerja_feed_refresh_seconds_bucket",
+    ):
+        assert series in text, series
+
+
+def test_graphiql_opens_in_a_browser(http: httpx.Client) -> None:
+    page = http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_a_query_may_come_by_get(http: httpx.Client) -> None:
+    answer = http.get("/graphql", params={"query": "{ platforms { slug } }"})
+    assert answer.status_code == 200 and len(answer.json()["data"]["platforms"]) == 9
+
+
+def test_a_body_over_the_limit_is_413(gateway: GatewayThread, http: httpx.Client) -> None:
+    huge = "x" * (gateway.config.limits.max_body_bytes + 1)
+    answer = http.post("/graphql", json={"query": "{ platforms { slug } }", "variables": {"pad": huge}})
+    assert answer.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b'{"query": 42}',
+        b"[]",
+        b'{"query": "{ courses(first: \\"x\\") { totalCount } }"}',
+        b'{"query": "{ nope }"}',
+        b'{"query": "{ courses { "}',
+        b'{"query": "query($f: Int!) { courses(first: $f) { totalCount } }", "variables": {"f": "ten"}}',
+    ],
+    ids=["not-json", "query-not-text", "batch", "wrong-type", "unknown-field", "syntax", "bad-variable"],
+)
+def test_a_bad_request_is_a_clear_error_never_a_500(http: httpx.Client, body: bytes) -> None:
+    answer = http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code in (200, 400), answer.text
+    assert "Traceback" not in answer.text and 'File "' not in answer.text
+    if answer.headers.get("content-type", "").startswith("application/json") and "errors" in answer.json():
+        for error in answer.json()["errors"]:
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", error

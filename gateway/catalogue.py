@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from adapters import ADAPTERS, Adapter, FeedError
 from gateway.config import Config, ConfigError
 from gateway.metrics import Metrics
 from gateway.search import IndexPart, SearchIndex
-from gateway.types import PlatformStatus
+from gateway.types import Listing, PlatformStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class FeedState:
     name: str
     suspended: bool
     part: IndexPart
+    source: tuple[Listing, ...] = ()
+    """Every listing of the last good feed, bundles included: what ``part`` was built from."""
     skipped: int = 0
     last_success_at: datetime | None = None
     last_error: str | None = None
@@ -133,15 +136,17 @@ class Catalogue:
             return
         finally:
             self._metrics.refresh_seconds.labels(slug).observe(time.perf_counter() - started)
-        part = await asyncio.to_thread(IndexPart.of, result.listings)
+        previous = self.snapshot.feeds[slug]
+        # An unchanged feed (a 304, or the same listings again) keeps its index part: no re-tokenising, no rebuild.
+        unchanged = await asyncio.to_thread(operator.eq, result.listings, previous.source)
+        part = previous.part if unchanged else await asyncio.to_thread(IndexPart.of, result.listings)
         self._metrics.refreshes.labels(slug, "ok").inc()
         self._metrics.listings.labels(slug).set(len(part.listings))
         self._metrics.skipped.labels(slug).set(result.skipped)
         log.info("refreshed %s: %d courses on sale, %d listings skipped", slug, len(part.listings), result.skipped)
-        await self._update(
-            slug, part=part, skipped=result.skipped, last_success_at=datetime.now(UTC), last_error=None,
-            attempted=True,
-        )
+        fresh: dict[str, object] = {"skipped": result.skipped, "last_success_at": datetime.now(UTC),
+                                    "last_error": None, "attempted": True}
+        await self._update(slug, **(fresh if unchanged else {**fresh, "part": part, "source": result.listings}))
 
     async def _update(self, slug: str, **changes: object) -> None:
         async with self._rebuild:

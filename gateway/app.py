@@ -24,6 +24,7 @@ from gateway.catalogue import Catalogue
 from gateway.config import Config
 from gateway.metrics import CONTENT_TYPE, Metrics
 from gateway.participants import ParticipantService
+from gateway.ratelimit import RateLimit
 from schema import RequestContext, build_schema, public_errors
 
 
@@ -31,7 +32,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request."""
 
     def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
         self._config = config
         self._catalogue = catalogue
         self._participants = participants
@@ -172,6 +173,8 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
             Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes),
             Middleware(CORSMiddleware, allow_origins=list(config.server.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]),
+            # Inside CORS: preflights are not counted, and a browser app can read the refusal.
+            Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute),
         ],
         lifespan=lifespan,
     )

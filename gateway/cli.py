@@ -126,9 +126,10 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from gateway.config import LimitsConfig
     from schema import build_schema
 
-    print(build_schema().as_str())
+    print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL
     return 0
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.types import ExecutionContext
+
+from gateway.config import LimitsConfig
 
 from .context import RequestContext
 from .errors import public_errors
+from .limits import AliasLimit, DepthLimit, LimitedParserCache
 from .query import Query
 
 log = logging.getLogger(__name__)
@@ -26,10 +29,17 @@ class GatewaySchema(strawberry.Schema):
                 log.error("resolver failed at %s", error.path, exc_info=original)
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(limits: LimitsConfig) -> strawberry.Schema:
+    # The rules are made once, not per request: the validation cache keys its entries on them.
+    rules: list[type[ASTValidationRule]] = [DepthLimit.at(limits.max_depth), AliasLimit.at(limits.max_aliases)]
     return GatewaySchema(
         query=Query,
-        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+        extensions=[
+            lambda: MaxTokensLimiter(limits.max_tokens),
+            lambda: LimitedParserCache(maxsize=512),
+            lambda: AddValidationRules(rules),
+            lambda: ValidationCache(maxsize=512),
+        ],
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from graphql import GraphQLError
+from graphql import GraphQLError, Node
+from graphql.validation.validate import ValidationAbortedError
 
 
 class ErrorCode(StrEnum):
@@ -17,12 +18,16 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def coded_error(code: ErrorCode, message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code.value})
+def coded_error(code: ErrorCode, message: str, node: Node | None = None) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": code.value})
 
 
 def bad_user_input(message: str) -> GraphQLError:
     return coded_error(ErrorCode.BAD_USER_INPUT, message)
+
+
+def query_too_complex(message: str, node: Node | None = None) -> GraphQLError:
+    return coded_error(ErrorCode.QUERY_TOO_COMPLEX, message, node)
 
 
 def public_errors(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
@@ -37,6 +42,8 @@ def _coded(error: GraphQLError) -> GraphQLError:
     if original is not None and not isinstance(original, GraphQLError):
         return GraphQLError("Internal server error.", nodes=error.nodes, path=error.path,
                             extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value})
-    # Syntax, validation and variable errors: the client's query is at fault, and the message says how.
+    # Syntax, validation and variable errors: the client's query is at fault, and the message says how. graphql-core
+    # gives up validating a query with too many errors or fragments nested too deep: too complex, more than wrong.
+    code = ErrorCode.QUERY_TOO_COMPLEX if isinstance(error, ValidationAbortedError) else ErrorCode.BAD_USER_INPUT
     return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+                        path=error.path, extensions={"code": code.value})

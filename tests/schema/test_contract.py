@@ -18,6 +18,7 @@ from graphql import (
     print_ast,
 )
 
+from gateway.config import LimitsConfig
 from schema import build_schema as build_gateway_schema
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "schema.graphql"
@@ -31,7 +32,7 @@ def spec() -> GraphQLSchema:
 @pytest.fixture(scope="module")
 def ours() -> GraphQLSchema:
     # Rebuilt from the SDL the gateway serves, so both sides are plain graphql-core types read the same way.
-    return build_schema(build_gateway_schema().as_str())
+    return build_schema(build_gateway_schema(LimitsConfig()).as_str())
 
 
 def _default(arg: GraphQLArgument | GraphQLField | GraphQLInputField) -> str | None:

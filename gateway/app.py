@@ -172,7 +172,8 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
             Middleware(RequestMetrics, metrics=metrics),
             Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes),
             Middleware(CORSMiddleware, allow_origins=list(config.server.cors_origins),
-                       allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]),
+                       allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+                       expose_headers=["Retry-After"]),
             # Inside CORS: preflights are not counted, and a browser app can read the refusal.
             Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute),
         ],

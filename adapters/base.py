@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import re
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
@@ -26,12 +27,19 @@ from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, Learn
 MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
 MAX_PAGES = 10_000
 MAX_ATTEMPTS = 4
+RETRY_BACKOFF_S = 0.5
+"""The wait before the first retry of a failed read of the feed, doubling after; jittered down to half of it."""
 
 Cursor = TypeVar("Cursor", bound=Hashable)
 
 
 class FeedError(Exception):
     """One refresh of one platform failed. The message is fit for ``Platform.lastError``: no secrets."""
+
+
+class TransientFeedError(FeedError):
+    """A failure that may well not happen again a second later: a timeout, a dropped connection, a 5xx, a cut-off
+    body. Anything else (a 4xx, a body of the wrong shape, an in-band error) would fail the same way again."""
 
 
 class ListingError(ValueError):
@@ -124,14 +132,17 @@ class Adapter(ABC):
 
     # -- the refresh --------------------------------------------------------------------------------
 
-    async def fetch(self, budget_s: float) -> FeedResult:
-        """Read the whole feed within ``budget_s`` seconds. Raises :class:`FeedError` when the refresh fails."""
+    async def fetch(self, budget_s: float, *, retries: int = 0) -> FeedResult:
+        """Read the whole feed within ``budget_s`` seconds. Raises :class:`FeedError` when the refresh fails.
+
+        A read that fails transiently is started again from the top, up to ``retries`` times, after a short
+        jittered backoff, as long as the backoff fits in what is left of the budget.
+        """
         loop = asyncio.get_running_loop()
         self._deadline = loop.time() + budget_s
-        self._pending_validators = {}
         try:
             async with asyncio.timeout(budget_s):
-                result = await self._read_all()
+                result = await self._read_with_retries(retries)
         except _NotModified:
             if self._last_result is None:
                 raise FeedError("the feed answered 304 Not Modified to an unconditional request") from None
@@ -142,7 +153,20 @@ class Adapter(ABC):
         self._last_result = result
         return result
 
+    async def _read_with_retries(self, retries: int) -> FeedResult:
+        for attempt in range(retries):
+            try:
+                return await self._read_all()
+            except TransientFeedError:
+                # Jittered so that a retry does not meet the same periodic hiccup of the upstream twice.
+                delay = RETRY_BACKOFF_S * 2**attempt * random.uniform(0.5, 1.0)
+                if delay >= self._deadline - asyncio.get_running_loop().time():
+                    raise
+            await asyncio.sleep(delay)
+        return await self._read_all()
+
     async def _read_all(self) -> FeedResult:
+        self._pending_validators = {}  # only a read that succeeds whole may leave its validators behind
         listings: list[Listing] = []
         skipped = 0
         pages = 0
@@ -200,18 +224,20 @@ class Adapter(ABC):
                         status = response.status
                     else:
                         if response.status != 200:
-                            raise FeedError(f"HTTP {response.status} from {source}")
+                            # A 429 or 503 that got this far was already retried at the pace the platform asked for.
+                            retry = response.status >= 500 and response.status != 503
+                            raise (TransientFeedError if retry else FeedError)(f"HTTP {response.status} from {source}")
                         payload = await _read_body(response, source)
                         if self.conditional:
                             self._remember_validators(response.headers)
                         return Response(payload, response.headers, source)
             # aiohttp's timeouts may also be connection errors: they are caught first to say what happened.
             except TimeoutError:
-                raise FeedError(f"no answer from {source} within {self.platform.timeout_s:g} s") from None
+                raise TransientFeedError(f"no answer from {source} within {self.platform.timeout_s:g} s") from None
             except aiohttp.ClientPayloadError:
-                raise FeedError(f"the response from {source} was cut off") from None
+                raise TransientFeedError(f"the response from {source} was cut off") from None
             except aiohttp.ClientConnectionError as exc:
-                raise FeedError(f"cannot reach the platform ({type(exc).__name__})") from None
+                raise TransientFeedError(f"cannot reach the platform ({type(exc).__name__})") from None
             except aiohttp.ClientError as exc:
                 raise FeedError(f"bad response from {source} ({type(exc).__name__})") from None
             await self._wait_retry_after(status, delay)

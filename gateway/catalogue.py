@@ -2,6 +2,15 @@
 
 A query reads :attr:`Catalogue.snapshot` and never waits on an upstream. Each platform is refreshed on its
 own schedule; a failed refresh keeps that platform's last good listings and records the error.
+
+A transient failure (see :class:`adapters.base.TransientFeedError`) is retried within the refresh's own budget.
+After :data:`BREAKER_THRESHOLD` failed refreshes in a row the platform's breaker opens: each refresh is then a single
+probe without retries, starting no sooner than a cool-down after the last failure, until one succeeds.
+
+A platform that comes back must be OK again within ``refresh_interval_s`` + 30 s, breaker included. So refreshes
+start every ``refresh_interval_s`` counted from start to start (a refresh that failed slowly does not push the next
+one back), a refresh's budget is the interval (unless one request's timeout is longer), and the cool-down is at most
+:data:`MAX_COOLDOWN_S`: half of those 30 s, leaving the other half for the probe's own read.
 """
 
 from __future__ import annotations
@@ -17,12 +26,17 @@ from datetime import UTC, datetime
 import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
+from gateway.breaker import Breaker
 from gateway.config import Config, ConfigError
 from gateway.metrics import Metrics
 from gateway.search import IndexPart, SearchIndex
 from gateway.types import Listing, PlatformStatus
 
 log = logging.getLogger(__name__)
+
+REFRESH_RETRIES = 2
+BREAKER_THRESHOLD = 3
+MAX_COOLDOWN_S = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,8 @@ class Catalogue:
             for slug, p in self._platforms.items()
         }
         self.snapshot = Snapshot(0, feeds, SearchIndex([], list(feeds)))
+        cooldown_s = min(config.catalogue.refresh_interval_s, MAX_COOLDOWN_S)
+        self._breakers = {slug: Breaker(cooldown_s, threshold=BREAKER_THRESHOLD) for slug in self._platforms}
         self._adapters: dict[str, Adapter] = {}
         self._session: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -100,6 +116,7 @@ class Catalogue:
         )
         for slug, platform in self._platforms.items():
             self._adapters[slug] = ADAPTERS[platform.adapter_name](platform, self._session)
+            self._metrics.breaker_open.labels(slug).set(0)
             self._tasks.append(asyncio.create_task(self._keep_fresh(slug), name=f"refresh:{slug}"))
 
     async def stop(self) -> None:
@@ -111,31 +128,40 @@ class Catalogue:
             await self._session.close()
 
     async def _keep_fresh(self, slug: str) -> None:
+        loop = asyncio.get_running_loop()
+        breaker = self._breakers[slug]
         while True:
+            started = loop.time()
             await self.refresh(slug)
-            await asyncio.sleep(self._config.catalogue.refresh_interval_s)
+            await asyncio.sleep(max(started + self._config.catalogue.refresh_interval_s - loop.time(),
+                                    breaker.retry_in()))
 
     async def refresh(self, slug: str) -> None:
-        """Read one platform's feed now; on failure keep its last good listings and record why."""
+        """Read one platform's feed now; on failure keep its last good listings and record why.
+
+        While the platform's breaker is open this is its probe: one read, no retries.
+        """
+        breaker = self._breakers[slug]
         adapter = self._adapters[slug]
         platform = self._platforms[slug]
+        # At least one request's timeout, so that a short interval still lets a slow page arrive; else the interval,
+        # so that a refresh that fails slowly (a feed crawling page after page) ends when the next one is due.
         budget = max(self._config.catalogue.refresh_interval_s, platform.timeout_s)
         started = time.perf_counter()
         try:
-            result = await adapter.fetch(budget)
+            result = await adapter.fetch(budget, retries=0 if breaker.is_open else REFRESH_RETRIES)
         except FeedError as exc:
-            self._metrics.refreshes.labels(slug, "failed").inc()
-            log.warning("refresh of %s failed: %s", slug, exc)
-            await self._update(slug, last_error=str(exc), attempted=True)
+            await self._failed(slug, str(exc))
             return
         except Exception:
             # An adapter bug costs that platform only; its message may hold upstream data, so it is not shown.
-            self._metrics.refreshes.labels(slug, "failed").inc()
             log.exception("refresh of %s failed unexpectedly", slug)
-            await self._update(slug, last_error="the feed could not be read (internal error)", attempted=True)
+            await self._failed(slug, "the feed could not be read (internal error)")
             return
         finally:
             self._metrics.refresh_seconds.labels(slug).observe(time.perf_counter() - started)
+        breaker.succeeded()
+        self._metrics.breaker_open.labels(slug).set(0)
         previous = self.snapshot.feeds[slug]
         # An unchanged feed (a 304, or the same listings again) keeps its index part: no re-tokenising, no rebuild.
         unchanged = await asyncio.to_thread(operator.eq, result.listings, previous.source)
@@ -147,6 +173,16 @@ class Catalogue:
         fresh: dict[str, object] = {"skipped": result.skipped, "last_success_at": datetime.now(UTC),
                                     "last_error": None, "attempted": True}
         await self._update(slug, **(fresh if unchanged else {**fresh, "part": part, "source": result.listings}))
+
+    async def _failed(self, slug: str, error: str) -> None:
+        breaker = self._breakers[slug]
+        breaker.failed()
+        self._metrics.refreshes.labels(slug, "failed").inc()
+        self._metrics.breaker_open.labels(slug).set(int(breaker.is_open))
+        if breaker.is_open:
+            error = f"circuit breaker open after {breaker.failures} failed refreshes in a row; last: {error}"
+        log.warning("refresh of %s failed: %s", slug, error)
+        await self._update(slug, last_error=error, attempted=True)
 
     async def _update(self, slug: str, **changes: object) -> None:
         async with self._rebuild:

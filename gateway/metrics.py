@@ -38,6 +38,11 @@ class Metrics:
             "prakerja_feed_skipped_listings", "Listings left out of the latest good feed as invalid.",
             ["platform"], registry=self.registry,
         )
+        self.breaker_open = Gauge(
+            "prakerja_feed_breaker_open",
+            "1 while a platform's circuit breaker is open (each refresh a single probe after a cool-down), else 0.",
+            ["platform"], registry=self.registry,
+        )
         self.cache = Counter(
             "prakerja_cache_lookups", "Cache lookups, by cache and result (hit, miss).",
             ["cache", "result"], registry=self.registry,

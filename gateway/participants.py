@@ -24,6 +24,7 @@ import aiohttp
 import orjson
 from cachetools import TTLCache
 
+from gateway.breaker import Breaker
 from gateway.config import ParticipantsConfig
 from gateway.metrics import Metrics
 from gateway.participant_json import MalformedParticipant, parse_participant
@@ -89,32 +90,6 @@ def credentials(authorization: Sequence[str]) -> Credentials | InvalidToken | No
     return Credentials(header=values[0], token=token)
 
 
-class _Breaker:
-    """Open after a timeout: for ``cooldown_s`` nobody waits; then one probe at a time until an answer comes."""
-
-    def __init__(self, cooldown_s: float) -> None:
-        self._cooldown_s = cooldown_s
-        self._open_until: float | None = None
-        self._probing = False
-
-    def allows(self) -> bool:
-        if self._open_until is None:
-            return True
-        if time.monotonic() < self._open_until or self._probing:
-            return False
-        self._probing = True
-        return True
-
-    def timed_out(self) -> None:
-        self._open_until = time.monotonic() + self._cooldown_s
-        self._probing = False
-
-    def answered(self) -> None:
-        # Any answer, even a 5xx, comes back quickly: only slowness makes callers wait, so only it opens.
-        self._open_until = None
-        self._probing = False
-
-
 @dataclass(frozen=True, slots=True, repr=False)
 class _Cached:
     participant: Participant
@@ -136,7 +111,8 @@ class ParticipantService:
         # Entries carry their own expiry (see _ask); the cache's TTL only evicts them. At TTL 0 nothing is stored.
         self._cache: TTLCache[bytes, _Cached] = TTLCache(maxsize=max_cached, ttl=max(self._ttl_s, 1e-3))
         self._in_flight: dict[bytes, asyncio.Task[Caller]] = {}
-        self._breaker = _Breaker(cooldown_s=config.timeout_s)
+        # Opens on the first timeout: only slowness makes callers wait (see _ask).
+        self._breaker = Breaker(cooldown_s=config.timeout_s)
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -187,14 +163,15 @@ class ParticipantService:
             async with asyncio.timeout(self._timeout_s):
                 caller = await self._get(header)
         except TimeoutError:
-            self._breaker.timed_out()
+            self._breaker.failed()
             log.warning("participant service did not answer within %s s", self._timeout_s)
             return UNAVAILABLE
         except Exception as exc:
             # A bug here must cost the caller their sign-in, not the request; the class only, as below.
             log.error("participant lookup failed unexpectedly (%s)", type(exc).__name__)
             caller = UNAVAILABLE
-        self._breaker.answered()  # whatever else happened, it was quick: a probe must not stay open forever
+        # Any answer, even a 5xx, came back quickly, and a probe must not stay out forever: it closes the breaker.
+        self._breaker.succeeded()
         if isinstance(caller, SignedIn) and self._ttl_s > 0:
             # From when the question was asked: the answer is never served older than the TTL.
             self._cache[key] = _Cached(caller.participant, started + self._ttl_s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -49,6 +50,8 @@ class Sandbox:
         self._catalogue = catalogue if catalogue is not None else generate(courses, seed)
         self.faults: dict[str, Fault] = {}
         """Slug (or ``"participants"``) → the fault its next requests meet."""
+        self.requests: Counter[str] = Counter()
+        """Slug (or ``"participants"``) → requests received, faulted ones included, control endpoints aside."""
         self.api_keys: dict[str, str] = dict(DEFAULT_API_KEYS if api_keys is None else api_keys)
         """Slug → the key that platform requires; an empty or absent key means none is checked."""
         self.feeds: dict[str, Feed] = {cls.slug: cls(self._catalogue) for cls in FEEDS}
@@ -131,6 +134,7 @@ class Sandbox:
     def _feed_app(self, slug: str) -> web.Application:
         feed = self.feeds[slug]
         app = web.Application(middlewares=[
+            _counting_middleware(slug, self.requests),
             fault_middleware(slug, self.faults, self._released, feed.spoil),
             _api_key_middleware(feed, self.api_keys),
         ])
@@ -138,7 +142,10 @@ class Sandbox:
         return app
 
     def _participants_app(self) -> web.Application:
-        app = web.Application(middlewares=[fault_middleware(PARTICIPANTS, self.faults, self._released)])
+        app = web.Application(middlewares=[
+            _counting_middleware(PARTICIPANTS, self.requests),
+            fault_middleware(PARTICIPANTS, self.faults, self._released),
+        ])
         app.add_routes([*self.participants.routes(), *control_routes(PARTICIPANTS, self.faults)])
         return app
 
@@ -160,6 +167,16 @@ class Sandbox:
             platforms[slug] = section
         config = {"participants": {"base_url": self.urls[PARTICIPANTS]}, "platforms": platforms}
         return _merged(config, overrides)
+
+
+def _counting_middleware(key: str, counts: Counter[str]) -> Middleware:
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith(CONTROL_PREFIX):
+            counts[key] += 1
+        return await handler(request)
+
+    return count
 
 
 def _api_key_middleware(feed: Feed, api_keys: Mapping[str, str]) -> Middleware:
@@ -248,6 +265,10 @@ class SandboxThread:
 
     def clear_faults(self) -> None:
         self.call(self.sandbox.faults.clear)
+
+    def request_count(self, key: str) -> int:
+        """Requests a platform slug (or ``"participants"``) has received so far, control endpoints aside."""
+        return self.call(lambda: self.sandbox.requests[key])
 
     def set_api_key(self, slug: str, key: str) -> None:
         """Require ``key`` from platform ``slug`` (an empty key: require none)."""

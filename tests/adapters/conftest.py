@@ -38,6 +38,8 @@ class Reply:
     """Announce this Content-Length, send the body, then drop the connection: a truncated body."""
     hang: bool = False
     """Never answer, or with ``declared_length`` stop after the partial body, until the test is over."""
+    delay_s: float = 0.0
+    """Wait this long before answering: a slow platform."""
 
 
 def json_reply(payload: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
@@ -105,6 +107,7 @@ class Upstream:
             return web.Response(status=404, text="no such route in this test")
         answer = answers.pop(0) if len(answers) > 1 else answers[0]
         reply = answer(seen) if callable(answer) else answer
+        await asyncio.sleep(reply.delay_s)
         if reply.declared_length is None:
             if reply.hang:
                 await self._released.wait()

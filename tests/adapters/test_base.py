@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from adapters import ADAPTERS
-from adapters.base import Adapter, FeedError, ListingError, provider, required_text, rupiah
+from adapters.base import Adapter, FeedError, ListingError, TransientFeedError, provider, required_text, rupiah
 from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing
 
 from .conftest import Reply, Upstream, json_reply
@@ -37,6 +37,16 @@ class Tiny(Adapter):
 
 class ConditionalTiny(Tiny):
     conditional = True
+
+
+class EndlessTiny(Tiny):
+    """A feed that always has one page more: /feed?page=N."""
+
+    def pages(self) -> AsyncIterator[Sequence[Any]]:
+        return self.walk(1, self._page)
+
+    async def _page(self, number: int) -> tuple[Any, int]:
+        return (await self.get("/feed", {"page": str(number)})).json(), number + 1
 
 
 FEED = [{"id": 1, "title": "Public Speaking untuk Pemula", "price": "Rp 1.000.000"}]
@@ -218,6 +228,86 @@ async def test_an_unreachable_platform_fails_the_refresh(upstream: Upstream):
     adapter = upstream.adapter(Tiny, base_url="http://127.0.0.1:9")  # the discard port: nothing listens
     with pytest.raises(FeedError, match="cannot reach the platform"):
         await adapter.fetch(budget_s=2)
+
+
+async def test_a_feed_crawling_page_after_page_is_bounded_by_the_budget(upstream: Upstream):
+    upstream.on("/feed", Reply(orjson.dumps(FEED), delay_s=0.1))  # each page well within the timeout
+    started = time.monotonic()
+    with pytest.raises(FeedError, match=r"^the refresh did not finish within 0.6 s$"):
+        await upstream.adapter(EndlessTiny, timeout_s=0.5).fetch(budget_s=0.6, retries=2)
+    assert time.monotonic() - started < 1.2
+    assert len(upstream.requests) >= 3
+
+
+# -- retrying a failed read -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Reply(b"<h1>Internal Server Error</h1>", 500),
+        Reply(b"Bad Gateway", 502),
+        Reply(orjson.dumps(FEED)[:20], declared_length=len(orjson.dumps(FEED))),
+        Reply(hang=True),
+    ],
+    ids=["500", "502", "truncated", "timeout"],
+)
+async def test_a_transient_failure_is_read_again_within_the_refresh(upstream: Upstream, failure):
+    upstream.on("/feed", failure, json_reply(FEED))
+    result = await upstream.adapter(Tiny, timeout_s=0.2).fetch(budget_s=3, retries=2)
+    assert len(result.listings) == 1
+    assert len(upstream.requests) == 2
+
+
+async def test_an_unreachable_platform_is_tried_again(upstream: Upstream):
+    adapter = upstream.adapter(Tiny, base_url="http://127.0.0.1:9")
+    started = time.monotonic()
+    with pytest.raises(TransientFeedError, match="cannot reach the platform"):
+        await adapter.fetch(budget_s=3, retries=2)
+    assert time.monotonic() - started >= 0.25 + 0.5  # the least of both jittered waits
+
+
+async def test_a_failure_that_persists_is_retried_only_so_often(upstream: Upstream):
+    upstream.on("/feed", Reply(b"<h1>Internal Server Error</h1>", 500))
+    with pytest.raises(FeedError, match=r"^HTTP 500 from /feed$"):
+        await upstream.adapter(Tiny).fetch(budget_s=3, retries=2)
+    assert len(upstream.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("failure", "attempts"),
+    [
+        (Reply(b"unauthorised", 401), 1),
+        (Reply(b"<html>maintenance</html>", 200, {"Content-Type": "text/html"}), 1),
+        (json_reply({"error": "maintenance"}), 1),
+        (Reply(b"busy", 429, {"Retry-After": "0"}), 4),  # already retried as the platform asked: no more
+        (Reply(b"busy", 503, {"Retry-After": "0"}), 4),
+    ],
+    ids=["401", "not-json", "wrong-shape", "429", "503"],
+)
+async def test_a_failure_that_would_happen_again_is_not_retried(upstream: Upstream, failure, attempts):
+    upstream.on("/feed", failure)
+    with pytest.raises(FeedError) as failed:
+        await upstream.adapter(Tiny).fetch(budget_s=3, retries=2)
+    assert not isinstance(failed.value, TransientFeedError)
+    assert len(upstream.requests) == attempts
+
+
+async def test_no_retry_starts_when_its_backoff_would_outlast_the_budget(upstream: Upstream):
+    upstream.on("/feed", Reply(b"<h1>Internal Server Error</h1>", 500), json_reply(FEED))
+    started = time.monotonic()
+    with pytest.raises(FeedError, match=r"^HTTP 500 from /feed$"):
+        await upstream.adapter(Tiny).fetch(budget_s=0.2, retries=2)
+    assert time.monotonic() - started < 0.2
+    assert len(upstream.requests) == 1
+
+
+async def test_retries_of_a_hanging_platform_stay_within_the_budget(upstream: Upstream):
+    upstream.on("/feed", Reply(hang=True))
+    started = time.monotonic()
+    with pytest.raises(FeedError, match=r"within 0\.[36] s$"):  # the last attempt's timeout, or the budget's
+        await upstream.adapter(Tiny, timeout_s=0.3).fetch(budget_s=0.6, retries=2)
+    assert time.monotonic() - started < 0.9
 
 
 # -- conditional requests -------------------------------------------------------------------------------

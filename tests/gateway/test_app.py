@@ -23,7 +23,7 @@ def test_health_and_readiness(http: httpx.Client) -> None:
 def test_not_ready_until_every_platform_was_tried() -> None:
     with SandboxThread(courses=100) as upstreams:
         upstreams.set_fault("pintaria", Fault(hang=True))
-        config = upstreams.gateway_config(platforms={"pintaria": {"timeout_s": 1.5}})
+        config = upstreams.gateway_config(platforms={"pintaria": {"timeout_s": 0.5}})
         with GatewayThread(config) as gateway, httpx.Client(base_url=gateway.url) as http:
             assert http.get("/healthz").status_code == 200
             waiting = http.get("/readyz")

@@ -1,4 +1,5 @@
-"""The catalogue's background refresh over real feeds: a failing platform costs that platform only."""
+"""The catalogue's background refresh over real feeds: a failing platform costs that platform only, is retried
+when the failure may pass, is left alone by its breaker when it persists, and is OK again soon after it is back."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
+import httpx
 import pytest
 
 from sandbox import Fault, SandboxThread
 from tests.harness import GatewayThread, GraphQLClient
 
 REFRESH_S = 0.3
+FLAKY = "pintaria"
+"""Given a timeout of 3 s here, so its refresh budget has room for retries (one request per refresh: one XML file)."""
 PLATFORMS = "{ platforms { slug status courseCount lastError lastRefreshedAt } }"
 COUNT = "query($p: [String!]) { courses(filter: {platforms: $p}) { totalCount } }"
 
@@ -26,7 +30,7 @@ def upstreams() -> Iterator[SandboxThread]:
 @pytest.fixture(scope="module")
 def gateway(upstreams: SandboxThread) -> Iterator[GatewayThread]:
     config = upstreams.gateway_config(catalogue={"refresh_interval_s": REFRESH_S},
-                                      platforms={"tokopedia": {"timeout_s": 0.5}})
+                                      platforms={"tokopedia": {"timeout_s": 0.5}, FLAKY: {"timeout_s": 3}})
     with GatewayThread(config) as gateway:
         gateway.wait_ready()
         yield gateway
@@ -81,6 +85,82 @@ def test_a_failing_platform_turns_stale_and_keeps_its_courses(
     upstreams.clear_faults()
     recovered = wait_for(client, lambda p: p["tokopedia"]["status"] == "OK")
     assert recovered["tokopedia"]["lastError"] is None
+
+
+def metric(gateway: GatewayThread, name: str, **labels: str) -> float:
+    """A sample of the gateway's /metrics, 0 when absent (a counter not yet incremented)."""
+    wanted = name + "{" + ",".join(f'{key}="{value}"' for key, value in labels.items()) + "} "
+    for line in httpx.get(gateway.url + "/metrics").text.splitlines():
+        if line.startswith(wanted):
+            return float(line.removeprefix(wanted))
+    return 0.0
+
+
+def refreshes(gateway: GatewayThread, result: str) -> float:
+    return metric(gateway, "prakerja_feed_refreshes_total", platform=FLAKY, result=result)
+
+
+def others_ok(seen: dict[str, dict[str, Any]]) -> bool:
+    return all(p["status"] == "OK" for slug, p in seen.items() if slug != FLAKY)
+
+
+@pytest.mark.parametrize("fault", [Fault(status=500, times=1), Fault(truncated=True, times=1)],
+                         ids=["5xx", "truncated"])
+def test_a_transient_failure_is_retried_within_the_refresh(
+    client: GraphQLClient, upstreams: SandboxThread, gateway: GatewayThread, fault: Fault
+) -> None:
+    failed, ok = refreshes(gateway, "failed"), refreshes(gateway, "ok")
+    upstreams.set_fault(FLAKY, fault)
+    deadline = time.monotonic() + 10
+    while FLAKY in upstreams.faults or refreshes(gateway, "ok") < ok + 2:  # the refresh that met it, and one more
+        assert platforms(client)[FLAKY]["status"] == "OK"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert refreshes(gateway, "failed") == failed
+    assert platforms(client)[FLAKY]["lastError"] is None
+
+
+@pytest.mark.parametrize("fault", [Fault(status=401), Fault(garbage=True)], ids=["401", "garbage"])
+def test_a_failure_that_would_happen_again_is_not_retried(
+    client: GraphQLClient, upstreams: SandboxThread, gateway: GatewayThread, fault: Fault
+) -> None:
+    upstreams.set_fault(FLAKY, fault)
+    wait_for(client, lambda p: p[FLAKY]["status"] == "STALE")
+    failed, sent = refreshes(gateway, "failed"), upstreams.request_count(FLAKY)
+    wait_for(client, lambda p: refreshes(gateway, "failed") >= failed + 2)
+    # One request per failed refresh (one more may be on its way): retries would have made it three.
+    assert upstreams.request_count(FLAKY) - sent <= refreshes(gateway, "failed") - failed + 1
+
+
+def test_a_platform_that_keeps_failing_is_left_alone_by_its_breaker_until_it_is_back(
+    client: GraphQLClient, upstreams: SandboxThread, gateway: GatewayThread
+) -> None:
+    on_sale = len(upstreams.catalogue.on_sale(FLAKY))
+    sent = upstreams.request_count(FLAKY)
+    upstreams.set_fault(FLAKY, Fault(status=500))
+    seen = wait_for(client, lambda p: p[FLAKY]["status"] == "STALE")
+    assert seen[FLAKY]["lastError"].startswith("HTTP 500")
+    assert upstreams.request_count(FLAKY) - sent >= 3, "STALE only after the retries"
+
+    seen = wait_for(client, lambda p: "circuit breaker open" in p[FLAKY]["lastError"])
+    assert seen[FLAKY]["status"] == "STALE" and "HTTP 500" in seen[FLAKY]["lastError"]
+    assert seen[FLAKY]["courseCount"] == on_sale and others_ok(seen)
+    assert metric(gateway, "prakerja_feed_breaker_open", platform=FLAKY) == 1
+
+    # While open, each refresh is one probe: a request per failed refresh, where a closed breaker spent three.
+    failed, sent = refreshes(gateway, "failed"), upstreams.request_count(FLAKY)
+    seen = wait_for(client, lambda p: refreshes(gateway, "failed") >= failed + 3)
+    assert upstreams.request_count(FLAKY) - sent <= refreshes(gateway, "failed") - failed + 1
+    assert seen[FLAKY]["courseCount"] == on_sale and others_ok(seen)
+
+    upstreams.clear_faults()
+    cleared = time.monotonic()
+    recovered = wait_for(client, lambda p: p[FLAKY]["status"] == "OK")
+    # Within the interval, the breaker's cool-down (here the interval too) and one read: well within the bar.
+    assert time.monotonic() - cleared < 2 * REFRESH_S + 1
+    assert recovered[FLAKY]["lastError"] is None and recovered[FLAKY]["courseCount"] == on_sale
+    assert others_ok(recovered)
+    assert metric(gateway, "prakerja_feed_breaker_open", platform=FLAKY) == 0
 
 
 def test_a_refresh_picks_up_changes_to_the_feed(client: GraphQLClient, upstreams: SandboxThread) -> None:

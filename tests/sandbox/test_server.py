@@ -138,6 +138,16 @@ def test_sandbox_thread_serves_synchronous_tests() -> None:
         fetch(feed)
 
 
+def test_the_sandbox_counts_the_requests_each_upstream_receives() -> None:
+    with SandboxThread(generate(30, seed=4)) as thread:
+        feed = thread.urls["karirmu"] + "/prakerja-feed/v1/courses"
+        thread.set_fault("karirmu", Fault(status=500, times=1))
+        assert [fetch(feed)[0], fetch(feed)[0]] == [500, 200]
+        assert fetch(thread.urls["karirmu"] + "/_sandbox/fault")[0] == 200  # control endpoints are not counted
+        assert thread.request_count("karirmu") == 2
+        assert thread.request_count("pintaria") == thread.request_count("participants") == 0
+
+
 async def test_run_sandbox_forever_prints_its_urls(capsys: pytest.CaptureFixture[str]) -> None:
     base = free_port_base()
     task = asyncio.create_task(run_sandbox_forever(base, courses=50))

@@ -21,13 +21,17 @@ import aiohttp
 import orjson
 
 from gateway.config import PlatformConfig
+from gateway.pacing import in_worker, paced
 from gateway.text import html_to_text
 from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
+from gateway.upstream import read_capped
 
 MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
 MAX_PAGES = 10_000
 MAX_ATTEMPTS = 4
 RETRY_BACKOFF_S = 0.5
+LISTINGS_PER_MS = 16
+"""About what :meth:`Adapter.parse` reads in a millisecond: parsing pages in a worker thread is paced by that."""
 """The wait before the first retry of a failed read of the feed, doubling after; jittered down to half of it."""
 
 Cursor = TypeVar("Cursor", bound=Hashable)
@@ -176,15 +180,25 @@ class Adapter(ABC):
                 raise FeedError(f"the feed did not end after {MAX_PAGES} pages")
             if not isinstance(items, Sequence) or isinstance(items, str | bytes):
                 raise FeedError("a page does not hold a list of listings")
-            for raw in items:
-                try:
-                    listing = self.parse(raw)
-                except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
-                    skipped += 1
-                    continue
-                if listing is not None:
-                    listings.append(listing)
+            # In a worker thread, paced: a page of a whole-catalogue feed takes long enough to hold up every query.
+            parsed, bad = await in_worker(self._parse_page, items)
+            listings.extend(parsed)
+            skipped += bad
         return FeedResult(tuple(listings), skipped)
+
+    def _parse_page(self, items: Sequence[Any]) -> tuple[list[Listing], int]:
+        """The listings of a page on sale or not (inactive ones left out), and how many were bad."""
+        listings: list[Listing] = []
+        skipped = 0
+        for raw in paced(items, LISTINGS_PER_MS):
+            try:
+                listing = self.parse(raw)
+            except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+                skipped += 1
+                continue
+            if listing is not None:
+                listings.append(listing)
+        return listings, skipped
 
     # -- HTTP ---------------------------------------------------------------------------------------
 
@@ -227,7 +241,9 @@ class Adapter(ABC):
                             # A 429 or 503 that got this far was already retried at the pace the platform asked for.
                             retry = response.status >= 500 and response.status != 503
                             raise (TransientFeedError if retry else FeedError)(f"HTTP {response.status} from {source}")
-                        payload = await _read_body(response, source)
+                        payload = await read_capped(response, MAX_BODY_BYTES)
+                        if payload is None:
+                            raise FeedError(f"the response from {source} is larger than allowed")
                         if self.conditional:
                             self._remember_validators(response.headers)
                         return Response(payload, response.headers, source)
@@ -288,18 +304,6 @@ def _path_of(path: str) -> str:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-async def _read_body(response: aiohttp.ClientResponse, source: str) -> bytes:
-    # StreamReader.read(n) returns whatever is buffered, not n bytes: the body is read to its end, chunk by chunk.
-    if response.content_length is not None and response.content_length > MAX_BODY_BYTES:
-        raise FeedError(f"the response from {source} is larger than allowed")
-    body = bytearray()
-    async for chunk in response.content.iter_any():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise FeedError(f"the response from {source} is larger than allowed")
-    return bytes(body)
 
 
 def _retry_after_s(value: str | None) -> float:

@@ -14,130 +14,27 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
+from bench.queries import PAGE, all_different, title_words, typical
+from bench.report import ms
+from bench.serving import NO_REFRESH, serving
 from gateway.search import CourseFilter, CourseSort, IndexPart, SearchIndex
-from gateway.text import fold
-from sandbox import DemoCatalogue, SandboxThread, config_toml, generate
+from sandbox import SandboxThread, generate
 from tests.harness import GatewayThread
 
-PAGE = """
-query Search($filter: CourseFilter, $sort: CourseSort!, $first: Int!) {
-  courses(filter: $filter, sort: $sort, first: $first) {
-    totalCount
-    facets { platforms { value count } categories { value count } methods { value count } }
-    pageInfo { hasNextPage endCursor }
-    edges {
-      cursor
-      node {
-        id title description category method durationHours syllabus hasFinalAssessment url
-        platform { slug name status courseCount lastRefreshedAt lastError }
-        provider { name nib }
-        price { amount currency formatted }
-        rating { average count }
-        eligibility { status reasons { code message } }
-      }
-    }
-  }
-}
-"""
 T = TypeVar("T")
 RATIO_BAR = 3.0
 RSS_BAR_MB = 600
 BATCH = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Gateway:
-    size: int
-    url: str
-    pid: int
-
-    def memory_mb(self) -> tuple[float, float]:
-        """Resident memory now and at its peak, in MB."""
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.pid}/status").read_text().splitlines())
-        return _kb(fields["VmRSS"]) / 1024, _kb(fields["VmHWM"]) / 1024
-
-
-def _kb(field: str) -> int:
-    return int(field.split()[0])
-
-
-def _free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(catalogue: DemoCatalogue, workdir: Path) -> Iterator[tuple[Gateway, SandboxThread]]:
-    """A sandbox for ``catalogue`` in this process, and a gateway process reading it, ready."""
-    with SandboxThread(catalogue) as sandbox:
-        port = _free_port()
-        config = workdir / f"gateway-{len(catalogue)}.toml"
-        # No refresh during the measurement: refreshes have a bar of their own.
-        settings = sandbox.gateway_config(server={"port": port}, catalogue={"refresh_interval_s": 3600})
-        config.write_text(config_toml(settings))
-        command = [sys.executable, "-m", "gateway.cli", "serve", "--config", str(config)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_ready(url, process)
-            yield Gateway(len(catalogue), url, process.pid), sandbox
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 600) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the gateway exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"the gateway at {url} was not ready in {timeout_s:.0f} s")
-
-
-# -- the requests ---------------------------------------------------------------------------------------
-
-
-def vocabulary(catalogue: DemoCatalogue) -> list[str]:
-    """Words people search for: those of course titles."""
-    return sorted({word for record in catalogue for word in fold(record.title).split() if len(word) >= 3})
-
-
-def typical(words: Sequence[str]) -> dict[str, Any]:
-    return {"filter": {"search": " ".join(words[:2])}, "sort": "RELEVANCE", "first": 20}
-
-
-def all_different(rng: random.Random, words: Sequence[str], count: int) -> list[dict[str, Any]]:
-    """Requests no two alike: other search texts (whole words and prefixes), sorts and page sizes."""
-    made: dict[str, dict[str, Any]] = {}
-    while len(made) < count:
-        picked = [rng.choice(words) for _ in range(rng.choice((1, 1, 2)))]
-        text = " ".join(word[: rng.randint(3, len(word))] for word in picked)
-        body = {"filter": {"search": text}, "sort": rng.choice(("RELEVANCE", "RELEVANCE", "PRICE_ASC", "RATING_DESC")),
-                "first": rng.choice((10, 20, 20, 20, 30))}
-        made.setdefault(repr(body), body)
-    return list(made.values())
 
 
 def timed(client: httpx.Client, variables: dict[str, Any]) -> float:
@@ -162,10 +59,6 @@ def side_by_side(clients: Sequence[httpx.Client], requests: Sequence[Sequence[di
 # -- the report -----------------------------------------------------------------------------------------
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.2f} ms"
-
-
 def compare(title: str, sizes: Sequence[int], latencies: Sequence[list[float]]) -> float:
     small, large = latencies
     ratio = statistics.median(large) / statistics.median(small)
@@ -182,7 +75,7 @@ def compare(title: str, sizes: Sequence[int], latencies: Sequence[list[float]]) 
 
 def index_costs(sandbox: SandboxThread, requests: Sequence[dict[str, Any]]) -> None:
     """Rebuild the large catalogue's index in this process: what a refresh costs; and a search without HTTP."""
-    with GatewayThread(sandbox.gateway_config(catalogue={"refresh_interval_s": 3600})) as gateway:
+    with GatewayThread(sandbox.gateway_config(catalogue=NO_REFRESH)) as gateway:
         gateway.wait_ready(timeout_s=600)
         feeds = list(gateway.catalogue.snapshot.feeds.values())
     biggest = max(feeds, key=lambda feed: len(feed.part.listings))
@@ -218,11 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     catalogues = [generate(size) for size in sizes]
-    words = vocabulary(catalogues[0])
+    titles = title_words(catalogues[0])
     print(f"catalogues generated: {', '.join(f'{len(c):,}' for c in catalogues)} listings"
-          f" ({time.perf_counter() - started:.1f} s); search words: {len(words)}")
+          f" ({time.perf_counter() - started:.1f} s); titles to search: {len(titles):,}")
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
-        running = [stack.enter_context(serving(catalogue, Path(workdir))) for catalogue in catalogues]
+        running = [stack.enter_context(serving(catalogue, Path(workdir), catalogue=NO_REFRESH))
+                   for catalogue in catalogues]
         gateways = [gateway for gateway, _ in running]
         loaded = [gateway.memory_mb() for gateway in gateways]
         print(f"gateways ready ({time.perf_counter() - started:.1f} s)")
@@ -231,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         same = typical(["digital", "marketing"])
         side_by_side(clients, [[same] * BATCH] * 2)  # warm up: connections, parser caches, first allocations
         repeated = side_by_side(clients, [[same] * count] * 2)
-        different = all_different(rng, words, count * 2)
+        different = all_different(rng, titles, count * 2)
         fresh = side_by_side(clients, [different[:count], different[count:]])
 
         print("\nA search page: courses(filter: {search: ...}, first: 20), every Course field but otherOffers,"

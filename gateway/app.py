@@ -25,17 +25,24 @@ from gateway.config import Config
 from gateway.metrics import CONTENT_TYPE, Metrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
+from gateway.response_cache import ResponseCache
 from schema import RequestContext, build_schema, public_errors
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request."""
+    """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
+    a cache of anonymous answers."""
 
-    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService) -> None:
+    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
+                 metrics: Metrics) -> None:
         super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
         self._config = config
         self._catalogue = catalogue
         self._participants = participants
+        self._responses = ResponseCache(super().__call__, lambda: catalogue.snapshot.version, metrics)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._responses(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
@@ -54,6 +61,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             response["errors"] = [error.formatted for error in errors]
         if result.extensions:
             response["extensions"] = result.extensions
+        ResponseCache.cacheable(request, None if errors or context is None else context.snapshot.version)
         return response
 
     def encode_json(self, data: object) -> bytes:
@@ -160,7 +168,7 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
             await catalogue.stop()
             await participants.stop()
 
-    graphql = GraphQLEndpoint(config, catalogue, participants)
+    graphql = GraphQLEndpoint(config, catalogue, participants, metrics)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -29,6 +29,7 @@ from adapters import ADAPTERS, Adapter, FeedError
 from gateway.breaker import Breaker
 from gateway.config import Config, ConfigError
 from gateway.metrics import Metrics
+from gateway.pacing import in_worker
 from gateway.search import IndexPart, SearchIndex
 from gateway.types import Listing, PlatformStatus
 
@@ -164,8 +165,8 @@ class Catalogue:
         self._metrics.breaker_open.labels(slug).set(0)
         previous = self.snapshot.feeds[slug]
         # An unchanged feed (a 304, or the same listings again) keeps its index part: no re-tokenising, no rebuild.
-        unchanged = await asyncio.to_thread(operator.eq, result.listings, previous.source)
-        part = previous.part if unchanged else await asyncio.to_thread(IndexPart.of, result.listings)
+        unchanged = await in_worker(operator.eq, result.listings, previous.source)
+        part = previous.part if unchanged else await in_worker(IndexPart.of, result.listings)
         self._metrics.refreshes.labels(slug, "ok").inc()
         self._metrics.listings.labels(slug).set(len(part.listings))
         self._metrics.skipped.labels(slug).set(result.skipped)
@@ -189,7 +190,7 @@ class Catalogue:
             feeds = dict(self.snapshot.feeds)
             feeds[slug] = replace(feeds[slug], **changes)  # type: ignore[arg-type]
             if "part" in changes:
-                index = await asyncio.to_thread(SearchIndex, [f.part for f in feeds.values()], list(feeds))
+                index = await in_worker(SearchIndex, [f.part for f in feeds.values()], list(feeds))
             else:
                 index = self.snapshot.index
             self.snapshot = Snapshot(self.snapshot.version + 1, feeds, index)

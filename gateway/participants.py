@@ -29,6 +29,7 @@ from gateway.config import ParticipantsConfig
 from gateway.metrics import Metrics
 from gateway.participant_json import MalformedParticipant, parse_participant
 from gateway.types import Participant
+from gateway.upstream import read_capped
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ class ParticipantService:
                 if response.status != 200:
                     log.warning("participant service answered HTTP %d", response.status)
                     return UNAVAILABLE
-                body = await _read_capped(response)
+                body = await read_capped(response, MAX_ANSWER_BYTES)
         except TimeoutError:
             raise  # aiohttp's timeouts are client errors too; slowness is _ask's to handle
         except aiohttp.ClientError as exc:
@@ -209,17 +210,3 @@ class ParticipantService:
         except MalformedParticipant as exc:
             log.warning("participant service sent an answer that is not a participant: %s", exc)
         return UNAVAILABLE
-
-
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes | None:
-    """The body, or ``None`` when it is larger than :data:`MAX_ANSWER_BYTES`."""
-    if (response.content_length or 0) > MAX_ANSWER_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)

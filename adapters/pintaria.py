@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
+from gateway.pacing import in_worker
 from gateway.types import LearningMethod, Listing
 
 from .base import (
@@ -36,14 +37,8 @@ class PintariaAdapter(Adapter):
 
     async def pages(self) -> AsyncIterator[Sequence[Any]]:
         response = await self.get("/feeds/prakerja.xml")
-        try:
-            # No DTD at all: that rules out entity expansion and external entities before they are looked at.
-            catalog = defusedxml.ElementTree.fromstring(response.body, forbid_dtd=True)
-        except (ParseError, DefusedXmlException) as exc:
-            raise FeedError(f"the feed is not a usable XML document ({type(exc).__name__})") from None
-        if catalog.tag != "catalog":
-            raise FeedError(f"the feed's root element is <{catalog.tag[:40]}>, not <catalog>")
-        yield catalog.findall("course")
+        # The whole catalogue in one document: parsed off the event loop, which keeps serving queries meanwhile.
+        yield await in_worker(_courses, response.body)
 
     def parse(self, raw: Element) -> Listing | None:
         if required_text(_text(raw, "status"), "status") != "aktif":
@@ -71,6 +66,17 @@ class PintariaAdapter(Adapter):
             url=optional_text(_text(raw, "url")),
             is_bundle=raw.get("type") == "paket" or raw.find("components/ref") is not None,
         )
+
+
+def _courses(document: bytes) -> list[Element]:
+    try:
+        # No DTD at all: that rules out entity expansion and external entities before they are looked at.
+        catalog = defusedxml.ElementTree.fromstring(document, forbid_dtd=True)
+    except (ParseError, DefusedXmlException) as exc:
+        raise FeedError(f"the feed is not a usable XML document ({type(exc).__name__})") from None
+    if catalog.tag != "catalog":
+        raise FeedError(f"the feed's root element is <{catalog.tag[:40]}>, not <catalog>")
+    return catalog.findall("course")
 
 
 def _inner(element: Element) -> str:

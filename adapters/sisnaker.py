@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import orjson
 
+from gateway.pacing import in_worker
 from gateway.types import LearningMethod, Listing
 
 from .base import (
@@ -66,12 +67,8 @@ class SisnakerAdapter(Adapter):
 
     async def pages(self) -> AsyncIterator[Sequence[Any]]:
         response = await self.get("/export/pelatihan.jsonl.gz")
-        lines = [line for line in _gunzip(response.body).removeprefix(codecs.BOM_UTF8).split(b"\n") if line.strip()]
-        courses = [_decode(line) for line in lines]
-        # A few broken lines are skipped; nothing but broken lines is not an export at all (an error page, say).
-        if courses and all(course is _NOT_JSON for course in courses):
-            raise FeedError("the export holds no JSON lines")
-        yield courses
+        # The whole catalogue in one file: unpacked and decoded off the event loop, which keeps serving queries.
+        yield await in_worker(_courses, response.body)
 
     def parse(self, raw: Any) -> Listing | None:
         if raw is _NOT_JSON:
@@ -94,6 +91,15 @@ class SisnakerAdapter(Adapter):
             url=optional_text(raw.get("tautan")),
             is_bundle=raw["tipe"] == "PAKET",
         )
+
+
+def _courses(body: bytes) -> list[Any]:
+    lines = [line for line in _gunzip(body).removeprefix(codecs.BOM_UTF8).split(b"\n") if line.strip()]
+    courses = [_decode(line) for line in lines]
+    # A few broken lines are skipped; nothing but broken lines is not an export at all (an error page, say).
+    if courses and all(course is _NOT_JSON for course in courses):
+        raise FeedError("the export holds no JSON lines")
+    return courses
 
 
 def _gunzip(body: bytes) -> bytes:

@@ -39,6 +39,7 @@ Docs = npt.NDArray[np.int32]
 _Hashes = npt.NDArray[np.uint64]
 
 _METHODS = tuple(LearningMethod)
+MAX_SEARCH_WORDS = 32
 _LISTINGS_PER_MS = 32
 """About what :meth:`IndexPart.of` tokenises in a millisecond: it runs in a worker thread, paced by that."""
 _CATEGORY_CODES = {name.casefold(): code for code, name in enumerate(OFFICIAL_CATEGORIES)}
@@ -298,6 +299,9 @@ class SearchIndex:
         eligible: Mask | None = None,
     ) -> SearchPage:
         """One page of the courses matching ``flt``; ``eligible`` is required with ``eligible_only``."""
+        if flt.search and len(set(fold(flt.search).split())) > MAX_SEARCH_WORDS:
+            # Each word costs a pass over its postings: a text of thousands of words would cost seconds.
+            raise SearchError(f"the search text may hold at most {MAX_SEARCH_WORDS} different words")
         fingerprint = flt.fingerprint(sort)
         start, digest = _decode_cursor(after, fingerprint) if after else (0, 0)
         mask = self._filter_mask(flt, eligible)

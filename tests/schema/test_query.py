@@ -198,3 +198,11 @@ def test_a_cursor_from_another_query_is_bad_user_input(client: GraphQLClient) ->
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     body = client.post(PAGE, {"first": 2, "after": "not-a-cursor!"}).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_search_text_of_too_many_words_is_bad_user_input(client: GraphQLClient) -> None:
+    query = "query($s: String) { courses(filter: {search: $s}) { totalCount } }"
+    assert client(query, {"s": " ".join(["kelas"] * 100)})["courses"]["totalCount"] >= 0  # repeats are one word
+    body = client.post(query, {"s": " ".join(f"kata{n}" for n in range(33))}).json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "32" in body["errors"][0]["message"]

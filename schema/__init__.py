@@ -13,7 +13,7 @@ from gateway.config import LimitsConfig
 
 from .context import RequestContext
 from .errors import public_errors
-from .limits import AliasLimit, DepthLimit, LimitedParserCache
+from .limits import AliasLimit, DepthLimit, LimitedParserCache, OfferNesting
 from .query import Query
 
 log = logging.getLogger(__name__)
@@ -29,9 +29,17 @@ class GatewaySchema(strawberry.Schema):
                 log.error("resolver failed at %s", error.path, exc_info=original)
 
 
+MAX_OFFER_NESTING = 2
+"""``otherOffers { otherOffers { id } }`` and no deeper: see :class:`OfferNesting`."""
+
+
 def build_schema(limits: LimitsConfig) -> strawberry.Schema:
     # The rules are made once, not per request: the validation cache keys its entries on them.
-    rules: list[type[ASTValidationRule]] = [DepthLimit.at(limits.max_depth), AliasLimit.at(limits.max_aliases)]
+    rules: list[type[ASTValidationRule]] = [
+        DepthLimit.at(limits.max_depth),
+        AliasLimit.at(limits.max_aliases),
+        OfferNesting.at(MAX_OFFER_NESTING),
+    ]
     return GatewaySchema(
         query=Query,
         extensions=[

@@ -142,3 +142,19 @@ class AliasLimit(_SelectionLimit):
 
     def refusal(self, measured: int) -> str:
         return f"the query has {measured} aliases, at most {self.limit} are allowed"
+
+
+class OfferNesting(_SelectionLimit):
+    """Bounds ``otherOffers`` inside ``otherOffers``. Each level multiplies the courses by the size of their
+    group, so nine levels under twenty compared courses answered 31 MB in 12 s; the offers of an offer are the
+    same group again, so a deeper level tells a client nothing new."""
+
+    @staticmethod
+    def combine(measured: int, selection: int) -> int:
+        return max(measured, selection)
+
+    def field(self, node: FieldNode) -> int:
+        return (1 if node.name.value == "otherOffers" else 0) + self._selections(node.selection_set)
+
+    def refusal(self, measured: int) -> str:
+        return f"the query nests otherOffers {measured} levels deep, at most {self.limit} are allowed"

@@ -12,7 +12,7 @@ from graphql import get_introspection_query, parse
 from sandbox import SandboxThread
 from tests.harness import GatewayThread, GraphQLClient
 
-LIMITS = {"max_depth": 6, "max_aliases": 4, "max_tokens": 60}
+LIMITS = {"max_depth": 5, "max_aliases": 4, "max_tokens": 60}
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +48,19 @@ def tokens(count: int) -> str:
 
 
 def test_a_query_at_the_depth_limit_runs(limited: GraphQLClient) -> None:
-    assert len(limited(offers(6))["courses"]["edges"]) == 2
+    assert len(limited(offers(5))["courses"]["edges"]) == 2
 
 
 def test_one_level_deeper_is_refused(limited: GraphQLClient) -> None:
-    assert refusal(limited, offers(7)) == "the query nests fields 7 levels deep, at most 6 are allowed"
+    assert refusal(limited, offers(6)) == "the query nests fields 6 levels deep, at most 5 are allowed"
 
 
 def test_a_fragment_counts_the_depth_of_its_fields_where_it_is_spread(limited: GraphQLClient) -> None:
     fragments = ("fragment Edges on CourseConnection { edges { node { ... on Course { ...Offers } } } }"
-                 " fragment Offers on Course { otherOffers { otherOffers { id } } }")
+                 " fragment Offers on Course { otherOffers { id } }")
     assert limited("{ courses(first: 2) { ...Edges } } " + fragments)
-    deeper = fragments.replace("{ id }", "{ otherOffers { id } }")
-    assert "7 levels" in refusal(limited, "{ courses(first: 2) { ...Edges } } " + deeper)
+    deeper = fragments.replace("{ id }", "{ provider { name } }")
+    assert "6 levels" in refusal(limited, "{ courses(first: 2) { ...Edges } } " + deeper)
 
 
 def test_introspection_is_not_counted_in_the_depth(limited: GraphQLClient) -> None:
@@ -151,3 +151,12 @@ def test_hostile_shapes_are_refused_cheaply(client: GraphQLClient, query: str, r
 def test_a_broken_fragment_is_bad_user_input_not_a_crash(client: GraphQLClient, query: str) -> None:
     [error] = client.post(query).json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+
+
+def test_other_offers_nest_two_levels_at_most(client: GraphQLClient) -> None:
+    # Each level multiplies the courses by their group's size, and says nothing new: offers of offers are the group.
+    two = "{ compare(ids: []) { otherOffers { otherOffers { id } } } }"
+    assert client(two) == {"compare": []}
+    three = ("{ compare(ids: []) { otherOffers { ...Deeper } } }"
+             " fragment Deeper on Course { otherOffers { otherOffers { id } } }")
+    assert refusal(client, three) == "the query nests otherOffers 3 levels deep, at most 2 are allowed"

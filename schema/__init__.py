@@ -13,7 +13,7 @@ from gateway.config import LimitsConfig
 
 from .context import RequestContext
 from .errors import public_errors
-from .limits import AliasLimit, DepthLimit, LimitedParserCache, OfferNesting
+from .limits import AliasLimit, DepthLimit, FieldBudget, LimitedParserCache, OfferNesting
 from .query import Query
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ class GatewaySchema(strawberry.Schema):
 MAX_OFFER_NESTING = 2
 """``otherOffers { otherOffers { id } }`` and no deeper: see :class:`OfferNesting`."""
 
+MAX_FIELDS = 50_000
+"""A page of a hundred courses with every field and two levels of offers resolves about 40,000."""
+
 
 def build_schema(limits: LimitsConfig) -> strawberry.Schema:
     # The rules are made once, not per request: the validation cache keys its entries on them.
@@ -39,6 +42,7 @@ def build_schema(limits: LimitsConfig) -> strawberry.Schema:
         DepthLimit.at(limits.max_depth),
         AliasLimit.at(limits.max_aliases),
         OfferNesting.at(MAX_OFFER_NESTING),
+        FieldBudget.at(MAX_FIELDS),
     ]
     return GatewaySchema(
         query=Query,

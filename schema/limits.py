@@ -16,6 +16,8 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLSyntaxError,
     InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -158,3 +160,41 @@ class OfferNesting(_SelectionLimit):
 
     def refusal(self, measured: int) -> str:
         return f"the query nests otherOffers {measured} levels deep, at most {self.limit} are allowed"
+
+
+class FieldBudget(_SelectionLimit):
+    """Bounds the fields a query may resolve, each list counted at its length: depth, aliases and tokens alone
+    let thirty aliased pages of a hundred courses, each with two levels of offers, answer 8 MB in 2.5 s.
+
+    A page counts at its ``first`` (100, the most, when a variable gives it), ``compare`` at its number of ids,
+    and ``otherOffers`` at three: most courses are sold on one to four platforms.
+    """
+
+    _OFFERS_PER_COURSE = 3
+    _UNKNOWN_LENGTH = 100
+
+    @staticmethod
+    def combine(measured: int, selection: int) -> int:
+        return measured + selection
+
+    def field(self, node: FieldNode) -> int:
+        return self._length(node) * (1 + self._selections(node.selection_set))
+
+    def _length(self, node: FieldNode) -> int:
+        name = node.name.value
+        if name == "otherOffers":
+            return self._OFFERS_PER_COURSE
+        argument = {"courses": "first", "compare": "ids"}.get(name)
+        if argument is None:
+            return 1
+        value = next((arg.value for arg in node.arguments or () if arg.name.value == argument), None)
+        if value is None:
+            return 20 if name == "courses" else 1  # the schema's default page size; compare requires its ids
+        if isinstance(value, IntValueNode):
+            return max(int(value.value), 1)
+        if isinstance(value, ListValueNode):
+            return max(len(value.values), 1)
+        return self._UNKNOWN_LENGTH
+
+    def refusal(self, measured: int) -> str:
+        return f"the query may resolve {measured} fields, at most {self.limit} are allowed"

@@ -160,3 +160,19 @@ def test_other_offers_nest_two_levels_at_most(client: GraphQLClient) -> None:
     three = ("{ compare(ids: []) { otherOffers { ...Deeper } } }"
              " fragment Deeper on Course { otherOffers { otherOffers { id } } }")
     assert refusal(client, three) == "the query nests otherOffers 3 levels deep, at most 2 are allowed"
+
+
+def test_a_full_page_with_two_levels_of_offers_fits_the_field_budget(client: GraphQLClient) -> None:
+    course = ("id title description category method durationHours syllabus hasFinalAssessment url provider { name nib }"
+              " price { amount currency formatted } rating { average count } platform { slug name status }"
+              " eligibility { status reasons { code message } }")
+    query = (f"query($n: Int!) {{ courses(first: $n) {{ totalCount edges {{ cursor node {{ {course}"
+             f" otherOffers {{ {course} otherOffers {{ {course} }} }} }} }} }} }}")
+    assert len(client(query, {"n": 100})["courses"]["edges"]) == 100
+
+
+def test_many_aliased_pages_are_refused_before_running(client: GraphQLClient) -> None:
+    fields = "id title description url category"
+    pages = " ".join(f"p{n}: courses(first: 100) {{ edges {{ node {{ {fields} otherOffers {{ {fields} }} }} }} }}"
+                     for n in range(30))
+    assert refusal(client, "{ " + pages + " }") == "the query may resolve 78000 fields, at most 50000 are allowed"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -23,6 +22,7 @@ from strawberry.types import ExecutionResult
 from gateway.catalogue import Catalogue
 from gateway.config import Config
 from gateway.metrics import CONTENT_TYPE, Metrics
+from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
@@ -68,78 +68,6 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return orjson.dumps(data)
 
 
-class BodyLimit:
-    """Answers 413 to a request body larger than the limit, before any of it is parsed."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise _BodyTooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await _too_large(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse({"errors": [{"message": "request body too large",
-                                         "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=413)
-    await response(scope, receive, send)
-
-
-class RequestMetrics:
-    """Counts every request and times it, by route."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        route = scope["path"] if scope["path"] in _ROUTES else "other"
-        started = time.perf_counter()
-        status = 500
-
-        async def observed(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observed)
-        finally:
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
-            self.metrics.requests.labels(route, f"{status // 100}xx").inc()
-
-
-_ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
-
-
 def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
     """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions."""
     metrics = metrics or Metrics()
@@ -169,15 +97,16 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
             await participants.stop()
 
     graphql = GraphQLEndpoint(config, catalogue, participants, metrics)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", prometheus),
+    ]
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", prometheus),
-        ],
+        routes=routes,
         middleware=[
-            Middleware(RequestMetrics, metrics=metrics),
+            Middleware(RequestMetrics, metrics=metrics, routes=frozenset(route.path for route in routes)),
             Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes),
             Middleware(CORSMiddleware, allow_origins=list(config.server.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],

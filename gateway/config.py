@@ -16,6 +16,10 @@ from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 Scheme = Literal["SEMI_BANSOS_2020", "NORMAL_2023"]
 
 
+POSITIVE = {"positive": True}
+"""Field metadata: zero is no value for it (a refresh interval of 0 would read the feeds in a busy loop)."""
+
+
 class ConfigError(ValueError):
     """A configuration that cannot be used; the message names the offending key."""
 
@@ -23,31 +27,31 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = field(default=8000, metadata={"max": 65535})
     cors_origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CatalogueConfig:
-    refresh_interval_s: float = 300.0
-    stale_after_s: float = 900.0
+    refresh_interval_s: float = field(default=300.0, metadata=POSITIVE)
+    stale_after_s: float = field(default=900.0, metadata=POSITIVE)
     default_scheme: Scheme = "NORMAL_2023"
 
 
 @dataclass(frozen=True)
 class ParticipantsConfig:
     base_url: str = "http://127.0.0.1:9100"
-    timeout_s: float = 3.0
+    timeout_s: float = field(default=3.0, metadata=POSITIVE)
     cache_ttl_s: float = 30.0
 
 
 @dataclass(frozen=True)
 class LimitsConfig:
-    max_depth: int = 12
+    max_depth: int = field(default=12, metadata=POSITIVE)
     max_aliases: int = 30
-    max_tokens: int = 3000
-    max_body_bytes: int = 1_048_576
-    max_compare_ids: int = 20
+    max_tokens: int = field(default=3000, metadata=POSITIVE)
+    max_body_bytes: int = field(default=1_048_576, metadata=POSITIVE)
+    max_compare_ids: int = field(default=20, metadata=POSITIVE)
     rate_limit_per_minute: int = 0
 
 
@@ -57,7 +61,7 @@ class PlatformConfig:
     base_url: str
     name: str = ""
     adapter: str = ""
-    timeout_s: float = 10.0
+    timeout_s: float = field(default=10.0, metadata=POSITIVE)
     enabled: bool = True
     suspended: bool = False
     api_key: str = field(default="", repr=False)
@@ -133,13 +137,21 @@ def _section(cls: type[_Section], table: Any, where: str) -> _Section:
     if not isinstance(table, Mapping):
         raise ConfigError(f"'{where}' must be a table")
     hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    known = {f.name: f.metadata for f in fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"unknown key '{where}.{key}'")
-        values[key] = _checked(value, hints[key], f"{where}.{key}")
+        values[key] = _bounded(_checked(value, hints[key], f"{where}.{key}"), known[key], f"{where}.{key}")
     return cls(**values)
+
+
+def _bounded(value: Any, bounds: Mapping[str, Any], key: str) -> Any:
+    if bounds.get("positive") and value <= 0:
+        raise ConfigError(f"'{key}' must be greater than 0")
+    if "max" in bounds and value > bounds["max"]:
+        raise ConfigError(f"'{key}' must be at most {bounds['max']}")
+    return value
 
 
 def _checked(value: Any, hint: Any, key: str) -> Any:

@@ -73,6 +73,11 @@ api_key = "s3cret"
         ('[server]\nport = "8000"\n', "server.port"),
         ("[server]\nport = true\n", "server.port"),
         ("[catalogue]\nrefresh_interval_s = -1\n", "catalogue.refresh_interval_s"),
+        ("[catalogue]\nrefresh_interval_s = 0\n", "catalogue.refresh_interval_s"),
+        ("[participants]\ntimeout_s = 0\n", "participants.timeout_s"),
+        ("[limits]\nmax_tokens = 0\n", "limits.max_tokens"),
+        ("[server]\nport = 70000\n", "server.port"),
+        ('[platforms.tokopedia]\nbase_url = "http://x"\ntimeout_s = 0\n', "platforms.tokopedia.timeout_s"),
         ('[catalogue]\ndefault_scheme = "GOLD"\n', "catalogue.default_scheme"),
         ("[server]\ncors_origins = [1]\n", "server.cors_origins"),
         ("[platforms.tokopedia]\nname = \"Tokopedia\"\n", "platforms.tokopedia.base_url"),
@@ -103,3 +108,9 @@ def test_a_file_that_is_not_toml_is_refused(tmp_path: Path) -> None:
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_zero_is_allowed_where_it_means_off() -> None:
+    config = parse_config({"participants": {"cache_ttl_s": 0}, "limits": {"rate_limit_per_minute": 0, "max_aliases": 0},
+                           "server": {"port": 0}})
+    assert config.participants.cache_ttl_s == 0 and config.limits.rate_limit_per_minute == 0

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.metrics import Metrics
+from schema.errors import bad_user_input
 
 
 class BodyLimit:
@@ -46,8 +47,8 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse({"errors": [{"message": "request body too large",
-                                         "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=413)
+    error = bad_user_input("request body too large")
+    response = JSONResponse({"errors": [error.formatted]}, status_code=413)
     await response(scope, receive, send)
 
 

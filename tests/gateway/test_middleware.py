@@ -25,3 +25,4 @@ def test_a_body_over_the_limit_is_413(gateway: GatewayThread, http: httpx.Client
     huge = "x" * (gateway.config.limits.max_body_bytes + 1)
     answer = http.post("/graphql", json={"query": "{ platforms { slug } }", "variables": {"pad": huge}})
     assert answer.status_code == 413
+    assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -1,12 +1,13 @@
 """A circuit breaker: after repeated failures an upstream is left alone for a cool-down, then probed once.
 
-One class serves both users: the participant service (opens on the first timeout, so callers stop waiting on a
-slow service) and each platform's feed refresh (opens after a few failed refreshes in a row, so a broken platform
-is not met with retries every interval). Not thread-safe: each breaker lives on one event loop.
+One class serves both users: the participant service (starts half-open and opens on the first timeout, so callers
+stop waiting on a slow service) and each platform's feed refresh (opens after a few failed refreshes in a row, so a
+broken platform is not met with retries every interval). Not thread-safe: each breaker lives on one event loop.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -15,16 +16,18 @@ class Breaker:
     """Closed until ``threshold`` failures in a row; then open for ``cooldown_s``; then one probe at a time.
 
     A probe that succeeds closes the breaker; one that fails opens it for another cool-down, whatever the count.
+    ``half_open`` starts it half-open rather than closed: until the upstream has answered once, one probe at a time.
     """
 
-    def __init__(self, cooldown_s: float, *, threshold: int = 1, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, cooldown_s: float, *, threshold: int = 1, half_open: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if cooldown_s < 0 or threshold < 1:
             raise ValueError("a breaker needs a non-negative cool-down and a threshold of at least 1")
         self._cooldown_s = cooldown_s
         self._threshold = threshold
         self._clock = clock
         self._failures = 0
-        self._open_until: float | None = None
+        self._open_until: float | None = -math.inf if half_open else None
         self._probing = False
 
     @property

@@ -5,9 +5,12 @@ A participant's data is theirs alone. Answers are cached per token, under a keye
 ever shared between tokens. No token, card number or other participant datum is logged: failures are logged in
 generic words only.
 
-Every lookup is bounded by ``participants.timeout_s``. After a timeout the service is presumed slow: for the next
-``timeout_s`` lookups that the cache cannot answer fail at once, then one probe call decides whether it is back,
-so a slow service costs one caller a wait per ``timeout_s``, not every caller every time.
+Every lookup is bounded by ``participants.timeout_s``, and a circuit breaker keeps a slow service from making more
+than one caller wait: it starts half-open (until the service has answered once, one lookup at a time: the probe;
+lookups the cache cannot answer fail at once meanwhile), and a lookup that has waited :data:`STALLED_FRACTION` of
+the timeout makes it half-open again until that lookup ends. After a timeout the service is presumed slow: for the
+next ``timeout_s`` such lookups fail at once, then one probe decides whether it is back. So a slow service costs one
+caller a wait per ``timeout_s``, not every caller every time.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ log = logging.getLogger(__name__)
 
 MAX_ANSWER_BYTES = 1_048_576
 """A participant is a few kilobytes; a larger answer is not a participant, and is not read whole."""
+MAX_TOKEN_CHARS = 4096
+"""A longer bearer token is invalid without asking: no server takes a header line that long (aiohttp's 8 KB)."""
+STALLED_FRACTION = 0.25
+"""A lookup unanswered after this fraction of ``timeout_s`` is the probe of a service that may have turned slow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,8 @@ def credentials(authorization: Sequence[str]) -> Credentials | InvalidToken | No
     scheme, _, token = values[0].strip().partition(" ")
     token = token.strip()
     # RFC 6750: "Bearer" in any case, then one token of visible ASCII.
-    if scheme.casefold() != "bearer" or not token or not all("!" <= ch <= "~" for ch in token):
+    if (scheme.casefold() != "bearer" or not token or len(token) > MAX_TOKEN_CHARS
+            or not all("!" <= ch <= "~" for ch in token)):
         return INVALID_TOKEN
     return Credentials(header=values[0], token=token)
 
@@ -111,9 +119,10 @@ class ParticipantService:
         self._hash_key = secrets.token_bytes(32)
         # Entries carry their own expiry (see _ask); the cache's TTL only evicts them. At TTL 0 nothing is stored.
         self._cache: TTLCache[bytes, _Cached] = TTLCache(maxsize=max_cached, ttl=max(self._ttl_s, 1e-3))
-        self._in_flight: dict[bytes, asyncio.Task[Caller]] = {}
+        # The lookups under way and when each started, oldest first.
+        self._in_flight: dict[bytes, tuple[asyncio.Task[Caller], float]] = {}
         # Opens on the first timeout: only slowness makes callers wait (see _ask).
-        self._breaker = Breaker(cooldown_s=config.timeout_s)
+        self._breaker = Breaker(cooldown_s=config.timeout_s, half_open=True)
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -124,7 +133,7 @@ class ParticipantService:
         )
 
     async def stop(self) -> None:
-        tasks = list(self._in_flight.values())
+        tasks = [task for task, _ in self._in_flight.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -144,18 +153,23 @@ class ParticipantService:
             self._metrics.cache.labels("participants", "hit").inc()
             return SignedIn(cached.participant)
         self._metrics.cache.labels("participants", "miss").inc()
-        task = self._in_flight.get(key)
+        task, _ = self._in_flight.get(key, (None, 0.0))
         if task is None:
-            if not self._breaker.allows():
+            if self._stalled() or not self._breaker.allows():
                 return UNAVAILABLE
             task = asyncio.create_task(self._ask(given.header, key), name="participant lookup")
-            self._in_flight[key] = task
+            self._in_flight[key] = (task, time.monotonic())
             task.add_done_callback(lambda done: self._forget(key, done))
         # Shielded: a caller that goes away must not cancel the call others with the same token wait for.
         return await asyncio.shield(task)
 
+    def _stalled(self) -> bool:
+        """Whether the oldest lookup under way has waited long enough for the service to be presumed slow."""
+        oldest = next(iter(self._in_flight.values()), None)
+        return oldest is not None and time.monotonic() - oldest[1] > self._timeout_s * STALLED_FRACTION
+
     def _forget(self, key: bytes, task: asyncio.Task[Caller]) -> None:
-        if self._in_flight.get(key) is task:
+        if self._in_flight.get(key, (None,))[0] is task:
             del self._in_flight[key]
 
     async def _ask(self, header: str, key: bytes) -> Caller:

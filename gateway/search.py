@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
@@ -31,7 +32,7 @@ from cachetools import LRUCache
 
 from gateway.identity import same_provider, title_key
 from gateway.pacing import paced
-from gateway.text import compact, fold, terms
+from gateway.text import fold, terms
 from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, LearningMethod, Listing, Provider
 
 Mask = npt.NDArray[np.bool_]
@@ -40,6 +41,8 @@ _Hashes = npt.NDArray[np.uint64]
 
 _METHODS = tuple(LearningMethod)
 MAX_SEARCH_WORDS = 32
+MAX_TEXT_CHARS = 1024
+"""The longest search or provider text, before and after folding (real titles reach 270 characters)."""
 _LISTINGS_PER_MS = 32
 """About what :meth:`IndexPart.of` tokenises in a millisecond: it runs in a worker thread, paced by that."""
 _CATEGORY_CODES = {name.casefold(): code for code, name in enumerate(OFFICIAL_CATEGORIES)}
@@ -70,7 +73,12 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CourseFilter:
-    """What a course must match. ``None`` leaves a criterion out; so does an empty list."""
+    """What a course must match. ``None`` leaves a criterion out; so does an empty list or a blank text.
+
+    Normalised when made, once per request: the texts folded (refused with a :class:`SearchError` when too long),
+    the slugs and category names folded to their case, empty criteria ``None``. So equal criteria are equal
+    filters, and a cursor given under ``platforms: []`` is accepted without the filter.
+    """
 
     search: str | None = None
     platforms: tuple[str, ...] | None = None
@@ -82,10 +90,40 @@ class CourseFilter:
     provider: str | None = None
     eligible_only: bool = False
 
+    def __post_init__(self) -> None:
+        search = _folded(self.search, "search") if self.search else None
+        if search and len(set(search.split())) > MAX_SEARCH_WORDS:
+            # Each word costs a pass over its postings: a text of thousands of words would cost seconds.
+            raise SearchError(f"the search text may hold at most {MAX_SEARCH_WORDS} different words")
+        normal = {
+            "search": search or None,
+            "provider": _folded(self.provider, "provider") or None if self.provider is not None else None,
+            "platforms": _names(self.platforms),
+            "categories": _names(self.categories),
+            "methods": tuple(sorted(set(self.methods))) if self.methods else None,
+        }
+        for name, value in normal.items():
+            object.__setattr__(self, name, value)
+
     def fingerprint(self, sort: CourseSort) -> str:
         """Identifies filter and sort, so a cursor is only accepted by the query it came from."""
-        raw = orjson.dumps([sort.value, *(getattr(self, f) for f in self.__slots__)])
-        return hashlib.blake2b(raw, digest_size=6).hexdigest()
+        # ASCII JSON: a lone surrogate in a text is escaped, where UTF-8 has no way to say it.
+        raw = json.dumps([sort.value, *(getattr(self, f) for f in self.__slots__)], ensure_ascii=True)
+        return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+
+
+def _folded(text: str, what: str) -> str:
+    """``text`` folded; refused when longer than :data:`MAX_TEXT_CHARS` before or after folding, as folding can
+    multiply a text's length (U+FDFA is 18 letters), and its cost with it."""
+    folded = fold(text) if len(text) <= MAX_TEXT_CHARS else None
+    if folded is None or len(folded) > MAX_TEXT_CHARS:
+        raise SearchError(f"the {what} text may hold at most {MAX_TEXT_CHARS} characters")
+    return folded
+
+
+def _names(names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Slugs or category names as they are matched: case and surrounding space ignored, each once."""
+    return tuple(sorted({name.strip().casefold() for name in names})) if names else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,9 +337,6 @@ class SearchIndex:
         eligible: Mask | None = None,
     ) -> SearchPage:
         """One page of the courses matching ``flt``; ``eligible`` is required with ``eligible_only``."""
-        if flt.search and len(set(fold(flt.search).split())) > MAX_SEARCH_WORDS:
-            # Each word costs a pass over its postings: a text of thousands of words would cost seconds.
-            raise SearchError(f"the search text may hold at most {MAX_SEARCH_WORDS} different words")
         fingerprint = flt.fingerprint(sort)
         start, digest = _decode_cursor(after, fingerprint) if after else (0, 0)
         mask = self._filter_mask(flt, eligible)
@@ -324,29 +359,28 @@ class SearchIndex:
         )
 
     def _ranked(self, mask: Mask, text: str, sort: CourseSort) -> Docs:
-        """The matching documents in the order of ``sort``."""
-        words = fold(text).split()
+        """The matching documents in the order of ``sort``; ``text`` is the filter's, already folded."""
+        words = text.split()
         order = self._orders[CourseSort.POPULARITY_DESC if sort is CourseSort.RELEVANCE else sort]
         ranked = order[mask[order]]
         if sort is CourseSort.RELEVANCE and words:
             # 0: the whole title is the search text; 1: the title holds every word; 2: the rest.
             rank = np.full(self.size, 2, dtype=np.int8)
             rank[self._words_mask(words, titles=True)] = 1
-            rank[self._by_title.get(compact(text), [])] = 0
+            rank[self._by_title.get(text.replace(" ", ""), [])] = 0  # compact(), from the folded text
             # A stable sort of small integers: within a rank, the popularity order stays.
             ranked = ranked[np.argsort(rank[ranked], kind="stable")]
         return ranked
 
     def _filter_mask(self, flt: CourseFilter, eligible: Mask | None) -> Mask:
         mask = np.ones(self.size, dtype=np.bool_)
-        words = fold(flt.search).split() if flt.search else []
-        if words:
-            mask &= self._words_mask(words, titles=False)
+        if flt.search:
+            mask &= self._words_mask(flt.search.split(), titles=False)
         if flt.platforms:
-            wanted = {slug.strip().casefold() for slug in flt.platforms}
+            wanted = set(flt.platforms)
             mask &= np.isin(self.platform, [code for code, slug in enumerate(self.platforms) if slug in wanted])
         if flt.categories:
-            wanted = {name.strip().casefold() for name in flt.categories}
+            wanted = set(flt.categories)
             mask &= np.isin(self._category, [code for name, code in _CATEGORY_CODES.items() if name in wanted])
         if flt.methods:
             mask &= np.isin(self._method, [_METHODS.index(method) for method in flt.methods])
@@ -378,8 +412,7 @@ class SearchIndex:
             mask &= cached
         return mask
 
-    def _provider_mask(self, needle: str) -> Mask:
-        folded = fold(needle)
+    def _provider_mask(self, folded: str) -> Mask:
         cached = self._provider_masks.get(folded)
         if cached is None:
             codes = [code for code, name in enumerate(self._provider_names) if folded in name]

@@ -8,6 +8,13 @@ from html.parser import HTMLParser
 
 # An apostrophe joins the parts of one word ("Jum'at", "Qur’an", "women's"): dropped, not a word break.
 _APOSTROPHES = re.compile(r"['‘’ʼ`´]")
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt): soft hyphen, zero-width spaces and joiners,
+# direction marks, variation selectors, tags. They are invisible, so a word holding one must read as the word without
+# it ("digi\u200btal" is "digital"), not as two words.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 # The combining diacritics NFKD splits off Latin letters: "é" becomes "e" + U+0301.
 _ACCENTS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Punctuation (anything neither a letter, a digit nor a space), and the same for ASCII as str.translate tables,
@@ -23,7 +30,7 @@ def _plain(text: str) -> str:
     text = _APOSTROPHES.sub("", text.casefold())
     if text.isascii():
         return text
-    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    return _ACCENTS.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKD", text)))
 
 
 def _broken(plain: str) -> str:

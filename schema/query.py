@@ -34,12 +34,11 @@ class Query:
         if not 1 <= first <= MAX_PAGE_SIZE:
             raise bad_user_input(f"'first' must be between 1 and {MAX_PAGE_SIZE}, not {first}")
         context = info.context
-        criteria = (filter or CourseFilter()).to_search()
-        after = after or None
         index = context.snapshot.index
-        eligible = context.rules.eligible_mask(index) if criteria.eligible_only else None
         try:
-            page = index.search(criteria, sort, first, after, eligible)
+            criteria = (filter or CourseFilter()).to_search()
+            eligible = context.rules.eligible_mask(index) if criteria.eligible_only else None
+            page = index.search(criteria, sort, first, after or None, eligible)
         except SearchError as exc:
             raise bad_user_input(str(exc)) from None
         return CourseConnection.of(page)

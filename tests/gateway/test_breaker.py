@@ -95,3 +95,21 @@ def test_a_failure_while_open_starts_the_cooldown_again(clock: Clock) -> None:
 def test_a_breaker_that_cannot_work_is_refused(cooldown_s: float, threshold: int) -> None:
     with pytest.raises(ValueError):
         Breaker(cooldown_s, threshold=threshold)
+
+
+def test_a_breaker_started_half_open_lets_one_probe_through_until_it_succeeds(clock: Clock) -> None:
+    breaker = Breaker(10, half_open=True, clock=clock)
+    assert breaker.is_open and breaker.retry_in() == 0
+    assert breaker.allows(), "the first call is the probe"
+    assert not breaker.allows(), "others fail fast while it runs"
+    breaker.succeeded()
+    assert not breaker.is_open and breaker.allows() and breaker.allows()
+
+
+def test_a_failed_first_probe_opens_it_for_the_cool_down(clock: Clock) -> None:
+    breaker = Breaker(10, half_open=True, clock=clock)
+    assert breaker.allows()
+    breaker.failed()
+    assert not breaker.allows() and breaker.retry_in() == pytest.approx(10)
+    clock.now += 10
+    assert breaker.allows() and not breaker.allows()

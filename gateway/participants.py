@@ -40,6 +40,8 @@ MAX_ANSWER_BYTES = 1_048_576
 """A participant is a few kilobytes; a larger answer is not a participant, and is not read whole."""
 MAX_TOKEN_CHARS = 4096
 """A longer bearer token is invalid without asking: no server takes a header line that long (aiohttp's 8 KB)."""
+_CACHED_OVERHEAD = 1024
+"""Bytes a cached participant costs beyond its answer's: key, entry, the cache's links."""
 STALLED_FRACTION = 0.25
 """A lookup unanswered after this fraction of ``timeout_s`` is the probe of a service that may have turned slow."""
 
@@ -103,13 +105,15 @@ def credentials(authorization: Sequence[str]) -> Credentials | InvalidToken | No
 class _Cached:
     participant: Participant
     expires_at: float
+    size: int
+    """Bytes charged: the answer the participant was read from, and what holding it costs beyond."""
 
 
 class ParticipantService:
     """The client of the participant service; :meth:`start` and :meth:`stop` it with the app."""
 
     def __init__(
-        self, config: ParticipantsConfig, metrics: Metrics | None = None, *, max_cached: int = 10_000
+        self, config: ParticipantsConfig, metrics: Metrics | None = None, *, max_cached_bytes: int = 64 * 1024 * 1024
     ) -> None:
         self._url = config.base_url.rstrip("/") + "/v1/participants/me"
         self._timeout_s = config.timeout_s
@@ -118,7 +122,9 @@ class ParticipantService:
         # Keyed by a hash under a per-process secret: a dump of the cache gives no token, nor a way to test one.
         self._hash_key = secrets.token_bytes(32)
         # Entries carry their own expiry (see _ask); the cache's TTL only evicts them. At TTL 0 nothing is stored.
-        self._cache: TTLCache[bytes, _Cached] = TTLCache(maxsize=max_cached, ttl=max(self._ttl_s, 1e-3))
+        # Bounded in bytes: an answer may take up to MAX_ANSWER_BYTES.
+        self._cache: TTLCache[bytes, _Cached] = TTLCache(maxsize=max_cached_bytes, ttl=max(self._ttl_s, 1e-3),
+                                                         getsizeof=lambda cached: cached.size)
         # The lookups under way and when each started, oldest first.
         self._in_flight: dict[bytes, tuple[asyncio.Task[Caller], float]] = {}
         # Opens on the first timeout: only slowness makes callers wait (see _ask).
@@ -176,7 +182,7 @@ class ParticipantService:
         started = time.monotonic()
         try:
             async with asyncio.timeout(self._timeout_s):
-                caller = await self._get(header)
+                caller, size = await self._get(header)
         except TimeoutError:
             self._breaker.failed()
             log.warning("participant service did not answer within %s s", self._timeout_s)
@@ -184,18 +190,21 @@ class ParticipantService:
         except Exception as exc:
             # A bug here must cost the caller their sign-in, not the request; the class only, as below.
             log.error("participant lookup failed unexpectedly (%s)", type(exc).__name__)
-            caller = UNAVAILABLE
+            caller, size = UNAVAILABLE, 0
         # Any answer, even a 5xx, came back quickly, and a probe must not stay out forever: it closes the breaker.
         self._breaker.succeeded()
         if isinstance(caller, SignedIn) and self._ttl_s > 0:
             # From when the question was asked: the answer is never served older than the TTL.
-            self._cache[key] = _Cached(caller.participant, started + self._ttl_s)
+            cached = _Cached(caller.participant, started + self._ttl_s, size + _CACHED_OVERHEAD)
+            if cached.size <= self._cache.maxsize:
+                self._cache[key] = cached
         return caller
 
-    async def _get(self, header: str) -> Caller:
+    async def _get(self, header: str) -> tuple[Caller, int]:
+        """Who the service says the caller is, and the size of the answer that says so."""
         if self._session is None:
             log.error("participant service client used before start()")
-            return UNAVAILABLE
+            return UNAVAILABLE, 0
         try:
             async with self._session.get(
                 self._url,
@@ -203,24 +212,24 @@ class ParticipantService:
                 allow_redirects=False,  # a redirect would carry the token somewhere else
             ) as response:
                 if response.status == 401:
-                    return INVALID_TOKEN
+                    return INVALID_TOKEN, 0
                 if response.status != 200:
                     log.warning("participant service answered HTTP %d", response.status)
-                    return UNAVAILABLE
+                    return UNAVAILABLE, 0
                 body = await read_capped(response, MAX_ANSWER_BYTES)
         except TimeoutError:
             raise  # aiohttp's timeouts are client errors too; slowness is _ask's to handle
         except aiohttp.ClientError as exc:
             # The class only: some client errors quote the request, and the request holds the token.
             log.warning("participant service could not be reached (%s)", type(exc).__name__)
-            return UNAVAILABLE
+            return UNAVAILABLE, 0
         if body is None:
             log.warning("participant service sent an answer larger than %d bytes", MAX_ANSWER_BYTES)
-            return UNAVAILABLE
+            return UNAVAILABLE, 0
         try:
-            return SignedIn(parse_participant(orjson.loads(body)))
+            return SignedIn(parse_participant(orjson.loads(body))), len(body)
         except orjson.JSONDecodeError:
             log.warning("participant service sent an answer that is not JSON")
         except MalformedParticipant as exc:
             log.warning("participant service sent an answer that is not a participant: %s", exc)
-        return UNAVAILABLE
+        return UNAVAILABLE, 0

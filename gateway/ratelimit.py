@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from schema.errors import ErrorCode, coded_error
 
 _WINDOW_S = 60.0
+BUCKET_BYTES = 400
+"""What one bucket costs: its 16-byte key, a tuple of two floats, the TTL cache's links and its dict slot."""
 
 
 class RateLimit:
@@ -22,11 +25,12 @@ class RateLimit:
     A token bucket per client address: a burst of ``per_minute`` requests, then one every 60 / ``per_minute`` s. The
     address is the connection's as the ASGI server reports it; uvicorn replaces it with ``X-Forwarded-For`` only for a
     proxy it trusts (``FORWARDED_ALLOW_IPS``, loopback by default), so a remote client cannot choose its own. A bucket
-    left alone for a minute is full again, so it is forgotten then, and at most ``max_clients`` are kept: memory stays
-    bounded however many addresses call.
+    left alone for a minute is full again, so it is forgotten then. Buckets are keyed by a digest of the address,
+    whatever its length (a trusted proxy passes on whatever ``X-Forwarded-For`` it was sent), so each takes
+    :data:`BUCKET_BYTES` and at most ``max_bytes`` are kept: memory stays bounded however many addresses call.
     """
 
-    def __init__(self, app: ASGIApp, path: str, per_minute: int, max_clients: int = 65_536,
+    def __init__(self, app: ASGIApp, path: str, per_minute: int, max_bytes: int = 16 * 1024 * 1024,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.path = path
@@ -34,7 +38,8 @@ class RateLimit:
         self._per_second = per_minute / _WINDOW_S
         self._clock = clock
         # Each client's tokens left, and when they were counted.
-        self._buckets: TTLCache[str, tuple[float, float]] = TTLCache(max_clients, _WINDOW_S, timer=clock)
+        self._buckets: TTLCache[bytes, tuple[float, float]] = TTLCache(max_bytes // BUCKET_BYTES, _WINDOW_S,
+                                                                       timer=clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.per_minute and scope["type"] == "http" and scope["path"] == self.path:
@@ -45,8 +50,9 @@ class RateLimit:
                 return
         await self.app(scope, receive, send)
 
-    def _take(self, client: str) -> float:
-        """Takes one request from the client's bucket: 0.0, or the seconds until the bucket holds one again."""
+    def _take(self, address: str) -> float:
+        """Takes one request from the address's bucket: 0.0, or the seconds until the bucket holds one again."""
+        client = hashlib.blake2b(address.encode(errors="surrogateescape"), digest_size=16).digest()
         now = self._clock()
         tokens, counted = self._buckets.get(client, (float(self.per_minute), now))
         tokens = min(float(self.per_minute), tokens + (now - counted) * self._per_second)

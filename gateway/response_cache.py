@@ -113,7 +113,11 @@ def _key(body: bytes) -> Key | None:
         return None
     if not isinstance(variables, dict | None):
         return None
-    return query, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b"", name
+    try:
+        canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (it reads deeper than it writes)
+        return None
+    return query, canonical, name
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -6,14 +6,16 @@ import logging
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from gateway.config import LimitsConfig
 
 from .context import RequestContext
+from .documents import CachedDocuments, Documents
 from .errors import public_errors
-from .limits import AliasLimit, DepthLimit, FieldBudget, LimitedParserCache, OfferNesting
+from .introspection import CachedIntrospection, IntrospectionAnswers
+from .limits import AliasLimit, DepthLimit, FieldBudget, OfferNesting
 from .query import Query
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,12 @@ MAX_OFFER_NESTING = 2
 MAX_FIELDS = 50_000
 """A page of a hundred courses with every field and two levels of offers resolves about 40,000."""
 
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+"""Parsed and validated queries kept: a thousand queries of a hundred tokens, or thirty of a megabyte."""
+
+MAX_INTROSPECTION_BYTES = 4 * 1024 * 1024
+"""Introspection answers kept: GraphiQL's is about 100 KB."""
+
 
 def build_schema(limits: LimitsConfig) -> strawberry.Schema:
     # The rules are made once, not per request: the validation cache keys its entries on them.
@@ -44,13 +52,15 @@ def build_schema(limits: LimitsConfig) -> strawberry.Schema:
         OfferNesting.at(MAX_OFFER_NESTING),
         FieldBudget.at(MAX_FIELDS),
     ]
+    documents = Documents(MAX_DOCUMENT_BYTES)
+    answers = IntrospectionAnswers(MAX_INTROSPECTION_BYTES)
     return GatewaySchema(
         query=Query,
         extensions=[
             lambda: MaxTokensLimiter(limits.max_tokens),
-            lambda: LimitedParserCache(maxsize=512),
+            lambda: CachedDocuments(documents),
             lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=512),
+            lambda: CachedIntrospection(answers),
         ],
     )
 

@@ -7,14 +7,22 @@ rest of the validation. Every refusal is a ``QUERY_TOO_COMPLEX`` error that says
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import math
 from typing import Any, ClassVar, Self, cast
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
     GraphQLSyntaxError,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
@@ -24,7 +32,6 @@ from graphql import (
     ValidationRule,
 )
 from graphql.language.visitor import SKIP, VisitorAction
-from strawberry.extensions import ParserCache
 
 from .errors import query_too_complex
 
@@ -33,24 +40,13 @@ _TOO_MANY_TOKENS = "Syntax Error: Document contains more than {} tokens. Parsing
 _NESTED_TOO_DEEPLY = "Syntax Error: Document is nested too deeply. Parsing aborted."
 
 
-class LimitedParserCache(ParserCache):
-    """strawberry's ``ParserCache``, reporting the parser's refusals (``MaxTokensLimiter``'s limit, and a nesting
-    too deep for the parser) as QUERY_TOO_COMPLEX rather than as syntax errors.
-
-    It must be the parser to do so: an error raised while parsing never reaches the other extensions.
-    """
-
-    def on_parse(self) -> Iterator[None]:
-        try:
-            yield from super().on_parse()
-        except GraphQLSyntaxError as error:
-            limit = self.execution_context.parse_options.get("max_tokens")
-            if limit is not None and error.message == _TOO_MANY_TOKENS.format(limit):
-                message = f"the query has more than {limit} tokens, at most {limit} are allowed"
-                raise query_too_complex(message) from None
-            if error.message == _NESTED_TOO_DEEPLY:
-                raise query_too_complex("the query is nested too deeply to be parsed") from None
-            raise
+def parser_refusal(error: GraphQLSyntaxError, max_tokens: int | None) -> GraphQLError:
+    """A syntax error as the client should see it: QUERY_TOO_COMPLEX when it is one of the parser's limits."""
+    if max_tokens is not None and error.message == _TOO_MANY_TOKENS.format(max_tokens):
+        return query_too_complex(f"the query has more than {max_tokens} tokens, at most {max_tokens} are allowed")
+    if error.message == _NESTED_TOO_DEEPLY:
+        return query_too_complex("the query is nested too deeply to be parsed")
+    return error
 
 
 class _SelectionLimit(ValidationRule):
@@ -115,17 +111,19 @@ class _SelectionLimit(ValidationRule):
 
 
 class DepthLimit(_SelectionLimit):
-    """Bounds the nested field levels (``{ platforms { slug } }`` has 2); introspection's are not counted, as the
-    type references of GraphiQL's own introspection query nest deeper than any query of the API."""
+    """Bounds the nested field levels (``{ platforms { slug } }`` has 2), introspection's as any other's.
 
-    _UNCOUNTED = frozenset({"__schema", "__type"})
+    ``ofType`` levels are not counted: they walk down the wrappers of one type reference (``[Course!]!`` is three
+    deep), a chain of single objects that does not multiply the work; GraphiQL's own introspection asks nine.
+    """
 
     @staticmethod
     def combine(measured: int, selection: int) -> int:
         return max(measured, selection)
 
     def field(self, node: FieldNode) -> int:
-        return 0 if node.name.value in self._UNCOUNTED else 1 + self._selections(node.selection_set)
+        nested = self._selections(node.selection_set)
+        return nested if node.name.value == "ofType" else 1 + nested
 
     def refusal(self, measured: int) -> str:
         return f"the query nests fields {measured} levels deep, at most {self.limit} are allowed"
@@ -167,7 +165,8 @@ class FieldBudget(_SelectionLimit):
     let thirty aliased pages of a hundred courses, each with two levels of offers, answer 8 MB in 2.5 s.
 
     A page counts at its ``first`` (100, the most, when a variable gives it), ``compare`` at its number of ids,
-    and ``otherOffers`` at three: most courses are sold on one to four platforms.
+    and ``otherOffers`` at three: most courses are sold on one to four platforms. Introspection counts too: its
+    lists at their mean length in this schema (see :func:`introspection_lengths`).
     """
 
     _OFFERS_PER_COURSE = 3
@@ -182,6 +181,9 @@ class FieldBudget(_SelectionLimit):
 
     def _length(self, node: FieldNode) -> int:
         name = node.name.value
+        introspected = introspection_lengths(self.context.schema).get(name)
+        if introspected is not None:
+            return introspected
         if name == "otherOffers":
             return self._OFFERS_PER_COURSE
         argument = {"courses": "first", "compare": "ids"}.get(name)
@@ -198,3 +200,36 @@ class FieldBudget(_SelectionLimit):
 
     def refusal(self, measured: int) -> str:
         return f"the query may resolve {measured} fields, at most {self.limit} are allowed"
+
+
+@functools.lru_cache(maxsize=8)
+def introspection_lengths(schema: GraphQLSchema) -> dict[str, int]:
+    """The length each list of the introspection types counts at: ``types`` and ``directives`` at their number, the
+    lists of one type or field at their mean over those that have such a list (``fields`` over the object and
+    interface types, ``args`` over the fields and directives, ...), at least 1.
+
+    The mean, not the longest: ``{ __schema { types { fields { name } } } }`` resolves every field of the schema
+    once, which the mean counts exactly, where the longest would count GraphiQL's introspection at 100,000.
+    """
+    types = schema.type_map.values()
+    with_fields = [named for named in types if isinstance(named, GraphQLObjectType | GraphQLInterfaceType)]
+    fields = [field for named in with_fields for field in named.fields.values()]
+    abstract = [named for named in types if isinstance(named, GraphQLInterfaceType | GraphQLUnionType)]
+    inputs = [named for named in types if isinstance(named, GraphQLInputObjectType)]
+    enums = [named for named in types if isinstance(named, GraphQLEnumType)]
+
+    def mean(total: int, count: int) -> int:
+        return max(1, math.ceil(total / count)) if count else 1
+
+    return {
+        "types": len(schema.type_map),
+        "directives": len(schema.directives),
+        "fields": mean(len(fields), len(with_fields)),
+        "interfaces": mean(sum(len(named.interfaces) for named in with_fields), len(with_fields)),
+        "possibleTypes": mean(sum(len(schema.get_possible_types(named)) for named in abstract), len(abstract)),
+        "inputFields": mean(sum(len(named.fields) for named in inputs), len(inputs)),
+        "enumValues": mean(sum(len(named.values) for named in enums), len(enums)),
+        "args": mean(sum(len(field.args) for field in fields) + sum(len(d.args) for d in schema.directives),
+                     len(fields) + len(schema.directives)),
+        "locations": mean(sum(len(d.locations) for d in schema.directives), len(schema.directives)),
+    }

@@ -103,7 +103,8 @@ def test_a_breaker_started_half_open_lets_one_probe_through_until_it_succeeds(cl
     assert breaker.allows(), "the first call is the probe"
     assert not breaker.allows(), "others fail fast while it runs"
     breaker.succeeded()
-    assert not breaker.is_open and breaker.allows() and breaker.allows()
+    assert breaker.allows() and breaker.allows()
+    assert breaker.retry_in() == 0 and breaker.failures == 0
 
 
 def test_a_failed_first_probe_opens_it_for_the_cool_down(clock: Clock) -> None:

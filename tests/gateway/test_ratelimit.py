@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.ratelimit import RateLimit
+from gateway.ratelimit import BUCKET_BYTES, RateLimit
 from sandbox import SandboxThread
 from tests.harness import GatewayThread
 
@@ -135,7 +135,7 @@ async def test_the_address_is_the_connections_not_a_header_the_client_sends() ->
 
 async def test_memory_stays_bounded_however_many_addresses_call() -> None:
     clock = Clock()
-    limit = RateLimit(ok, path="/graphql", per_minute=1, max_clients=100, clock=clock)
+    limit = RateLimit(ok, path="/graphql", per_minute=1, max_bytes=100 * BUCKET_BYTES, clock=clock)
     for n in range(10_000):
         assert await passed(limit, request_from(f"10.{n // 65536}.{n // 256 % 256}.{n % 256}")) == 200
     assert len(limit._buckets) <= 100

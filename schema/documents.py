@@ -1,0 +1,88 @@
+"""Parsed and validated queries, kept between requests and bounded in bytes, not entries.
+
+A query parses and validates to the same document and the same errors every time, so both are kept under the
+query's text. strawberry's ``ParserCache`` and ``ValidationCache`` bound their entries by count, and an entry of a
+megabyte-long query holds megabytes: fifty such queries held a hundred megabytes. Here each entry is charged for
+its text and its tokens (a parsed token, with its AST node, takes about 650 bytes), and the least recently used
+entries go once the charges pass ``max_bytes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cachetools import LRUCache
+from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from .limits import parser_refusal
+
+_BYTES_PER_TOKEN = 650
+_ENTRY_OVERHEAD = 512
+
+
+@dataclass(slots=True)
+class _Entry:
+    document: DocumentNode
+    size: int
+    errors: list[GraphQLError] | None = field(default=None)
+    """The validation errors, once validated."""
+
+
+class Documents:
+    """The store shared by every request's :class:`CachedDocuments` extension."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._entries: LRUCache[str, _Entry] = LRUCache(max_bytes, getsizeof=lambda entry: entry.size)
+
+    def get(self, query: str) -> _Entry | None:
+        return self._entries.get(query)
+
+    def add(self, query: str, document: DocumentNode) -> _Entry:
+        # The text twice: as the key, and in the tokens' values (a comment or a string holds its characters).
+        entry = _Entry(document, 2 * len(query) + _BYTES_PER_TOKEN * document.token_count + _ENTRY_OVERHEAD)
+        if entry.size <= self._entries.maxsize:
+            self._entries[query] = entry
+        return entry
+
+    @property
+    def size(self) -> float:
+        """The bytes charged to the entries kept."""
+        return self._entries.currsize
+
+
+class CachedDocuments(SchemaExtension):
+    """Parses and validates through ``documents``, and reports the parser's refusals (``MaxTokensLimiter``'s limit,
+    a nesting too deep for the parser) as QUERY_TOO_COMPLEX rather than as syntax errors.
+
+    It must be the parser to do so: an error raised while parsing never reaches the other extensions.
+    """
+
+    def __init__(self, documents: Documents) -> None:
+        super().__init__()
+        self._documents = documents
+        self._entry: _Entry | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query or ""
+        self._entry = self._documents.get(query)
+        if self._entry is None:
+            try:
+                document = parse(query, **context.parse_options)
+            except GraphQLSyntaxError as error:
+                raise parser_refusal(error, context.parse_options.get("max_tokens")) from None
+            self._entry = self._documents.add(query, document)
+        context.graphql_document = self._entry.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        entry = self._entry
+        if entry is not None and context.graphql_document is entry.document:
+            if entry.errors is None:
+                entry.errors = validate_document(context.schema._schema, entry.document, context.validation_rules)
+            context.pre_execution_errors = entry.errors
+        yield

@@ -107,7 +107,8 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
         routes=routes,
         middleware=[
             Middleware(RequestMetrics, metrics=metrics, routes=frozenset(route.path for route in routes)),
-            Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=config.limits.max_body_bytes,
+                       read_timeout_s=config.server.read_timeout_s),
             Middleware(CORSMiddleware, allow_origins=list(config.server.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
                        expose_headers=["Retry-After"]),

@@ -14,6 +14,7 @@ import uvicorn
 
 from gateway.app import create_app
 from gateway.config import Config, ConfigError, load_config, parse_config
+from gateway.server import uvicorn_config
 
 CONFIG_ENV = "PRAKERJA_GATEWAY_CONFIG"
 
@@ -100,7 +101,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _server(config: Config, host: str, port: int) -> uvicorn.Server:
     app = create_app(config)  # validates the adapters before anything binds
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None))
+    return uvicorn.Server(uvicorn_config(app, config, host=host, port=port))
 
 
 def _demo_banner(url: str, participants: dict[str, str]) -> str:

@@ -29,6 +29,8 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8000, metadata={"max": 65535})
     cors_origins: tuple[str, ...] = ()
+    read_timeout_s: float = field(default=10.0, metadata=POSITIVE)
+    """How long a client may take to send a request's head, and its body again: a slow client is cut off."""
 
 
 @dataclass(frozen=True)

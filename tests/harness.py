@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from gateway.app import create_app
 from gateway.catalogue import Catalogue
 from gateway.config import Config, parse_config
+from gateway.server import uvicorn_config
 
 
 class GatewayThread:
@@ -30,7 +31,7 @@ class GatewayThread:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="on"))
+        self._server = uvicorn.Server(uvicorn_config(self.app, self.config, lifespan="on"))
         self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
 
     @property

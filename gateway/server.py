@@ -1,0 +1,74 @@
+"""The HTTP server the gateway runs on: uvicorn, with a deadline on reading each request.
+
+uvicorn bounds neither how long a client may take to send a request's head nor its body: 300 connections trickling
+a byte at a time were held open for as long as the clients liked. Here a client has ``server.read_timeout_s`` from
+connecting (or from the previous answer on a kept-alive connection) to finish sending a request's head, or the
+connection is answered 408 and closed; the body has as long again, counted by :class:`gateway.middleware.BodyLimit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar, Self, cast
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from gateway.config import Config
+
+_TIMED_OUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+
+
+class HeadDeadline(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head is not all there within
+    ``read_timeout_s``."""
+
+    read_timeout_s: ClassVar[float]
+
+    @classmethod
+    def at(cls, read_timeout_s: float) -> type[Self]:
+        """This protocol with its deadline."""
+        return cast(type[Self], type(cls.__name__, (cls,), {"read_timeout_s": read_timeout_s}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.conn.their_state is not h11.IDLE:  # the head is in: the body is the app's to time
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        self._arm()  # before the next request's events, which the call below may handle at once
+        super().on_response_complete()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.read_timeout_s, self._timed_out)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _timed_out(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self.transport.write(_TIMED_OUT)
+            self.transport.close()
+
+
+def uvicorn_config(app: Any, config: Config, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for serving ``app`` as ``config`` says; ``options`` as uvicorn takes them."""
+    return uvicorn.Config(app, http=HeadDeadline.at(config.server.read_timeout_s), access_log=False,
+                          log_config=None, **options)

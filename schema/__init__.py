@@ -37,8 +37,8 @@ MAX_OFFER_NESTING = 2
 MAX_FIELDS = 50_000
 """A page of a hundred courses with every field and two levels of offers resolves about 40,000."""
 
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
-"""Parsed and validated queries kept: a thousand queries of a hundred tokens, or thirty of a megabyte."""
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+"""Parsed and validated queries kept: two hundred queries of a hundred tokens, or eight of a megabyte."""
 
 MAX_INTROSPECTION_BYTES = 4 * 1024 * 1024
 """Introspection answers kept: GraphiQL's is about 100 KB."""

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -63,6 +68,62 @@ class GatewayThread:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the gateway did not become ready")
                 time.sleep(0.02)
+
+
+class GatewayProcess:
+    """``prakerja-gateway serve`` in a process of its own, as an operator runs it, on a free loopback port; for what
+    only a process shows (its memory)."""
+
+    def __init__(self, config: dict[str, Any], directory: Path) -> None:
+        self._config_file = directory / "gateway.toml"
+        self._config_file.write_text(_toml(config))
+        self._log = directory / "gateway.log"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> GatewayProcess:
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli", "serve", "--config", str(self._config_file),
+                 "--port", self.url.rsplit(":", 1)[1]], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        with httpx.Client(base_url=self.url) as http:
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if http.get("/readyz").status_code == 200:
+                        return self
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    self.__exit__()
+                    raise RuntimeError(f"the gateway process did not become ready:\n{self.log()}")
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+    def rss_bytes(self) -> int:
+        """The process's resident memory, as the kernel counts it."""
+        assert self._process is not None
+        status = Path(f"/proc/{self._process.pid}/status").read_text()
+        [kilobytes] = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+        return int(kilobytes) * 1024
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace")
+
+
+def _toml(document: dict[str, Any], prefix: str = "") -> str:
+    """A configuration document as TOML: tables of strings, numbers, booleans and lists of strings (JSON writes
+    each of those as TOML reads it)."""
+    values = [f"{key} = {json.dumps(value)}" for key, value in document.items() if not isinstance(value, dict)]
+    lines = [f"[{prefix}]", *values] if prefix and values else values
+    tables = [_toml(value, f"{prefix}.{key}" if prefix else key) for key, value in document.items()
+              if isinstance(value, dict)]
+    return "\n".join([*lines, *tables]) + "\n"
 
 
 class GraphQLClient:

@@ -1,0 +1,66 @@
+"""Memory attacks on a gateway process: its resident memory stays within a fixed bound after each.
+
+Every table a client can add to is bounded in bytes: parsed and validated queries, answers, rate-limit buckets.
+Each attack below, against tables bounded only in entries, grew the process past its bound here (the queries:
++118 MB, the addresses: +22 MB; and on, linearly, with a longer attack).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sandbox import SandboxThread
+from tests.harness import GatewayProcess
+
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def process(upstreams: SandboxThread, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayProcess]:
+    config = upstreams.gateway_config(limits={"rate_limit_per_minute": 1000})
+    with GatewayProcess(config, Path(tmp_path_factory.mktemp("memory"))) as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="module")
+def http(process: GatewayProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=process.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def baseline(process: GatewayProcess, http: httpx.Client) -> int:
+    """The process's memory once it has answered every kind of request the attacks make."""
+    for _ in range(3):
+        http.post("/graphql", json={"query": "{ platforms { slug } }"})
+        http.post("/graphql", json={"query": "{ nope }" + "#" * (MB - 100)})
+        http.get("/graphql", params={"query": "{ __typename }"}, headers={"X-Forwarded-For": "x" * 12_000})
+    return process.rss_bytes()
+
+
+def test_distinct_megabyte_queries_leave_the_gateway_within_its_query_cache(
+        process: GatewayProcess, http: httpx.Client, baseline: int) -> None:
+    # 60 MB of distinct queries; each is refused by validation, so only the parsed-query cache could keep it.
+    for _ in range(60):
+        answer = http.post("/graphql", json={"query": "{ nope } #" + secrets.token_hex(MB // 2 - 100)})
+        assert answer.status_code == 200, answer.text  # not refused for its size: parsed, then refused
+        assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    grown = process.rss_bytes() - baseline
+    # 16 MB of kept queries, and the heap the requests' own megabytes left fragmented (about 33 MB, measured).
+    assert grown < 64 * MB, f"{grown / MB:.0f} MB more after the attack"
+
+
+def test_twelve_kilobyte_forwarded_addresses_leave_the_rate_limit_table_small(
+        process: GatewayProcess, http: httpx.Client, baseline: int) -> None:
+    before = process.rss_bytes()
+    for _ in range(2000):
+        answer = http.get("/graphql", params={"query": "{ __typename }"},
+                          headers={"X-Forwarded-For": secrets.token_hex(6000)})
+        assert answer.status_code == 200
+    grown = process.rss_bytes() - before
+    assert grown < 8 * MB, f"{grown / MB:.0f} MB more after the attack"

@@ -35,7 +35,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
 
     def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
                  metrics: Metrics) -> None:
-        super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(build_schema(config.limits, metrics), graphql_ide="graphiql", allow_queries_via_get=True)
         self._config = config
         self._catalogue = catalogue
         self._participants = participants

@@ -10,6 +10,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from gateway.config import LimitsConfig
+from gateway.metrics import Metrics
 
 from .context import RequestContext
 from .documents import CachedDocuments, Documents
@@ -44,7 +45,9 @@ MAX_INTROSPECTION_BYTES = 4 * 1024 * 1024
 """Introspection answers kept: GraphiQL's is about 100 KB."""
 
 
-def build_schema(limits: LimitsConfig) -> strawberry.Schema:
+def build_schema(limits: LimitsConfig, metrics: Metrics | None = None) -> strawberry.Schema:
+    """The schema, with the query limits and caches; ``metrics`` counts the caches' hits."""
+    metrics = metrics or Metrics()
     # The rules are made once, not per request: the validation cache keys its entries on them.
     rules: list[type[ASTValidationRule]] = [
         DepthLimit.at(limits.max_depth),
@@ -52,8 +55,8 @@ def build_schema(limits: LimitsConfig) -> strawberry.Schema:
         OfferNesting.at(MAX_OFFER_NESTING),
         FieldBudget.at(MAX_FIELDS),
     ]
-    documents = Documents(MAX_DOCUMENT_BYTES)
-    answers = IntrospectionAnswers(MAX_INTROSPECTION_BYTES)
+    documents = Documents(MAX_DOCUMENT_BYTES, metrics)
+    answers = IntrospectionAnswers(MAX_INTROSPECTION_BYTES, metrics)
     return GatewaySchema(
         query=Query,
         extensions=[

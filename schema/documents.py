@@ -17,6 +17,8 @@ from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from gateway.metrics import Metrics
+
 from .limits import parser_refusal
 
 _BYTES_PER_TOKEN = 650
@@ -34,11 +36,15 @@ class _Entry:
 class Documents:
     """The store shared by every request's :class:`CachedDocuments` extension."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, metrics: Metrics) -> None:
         self._entries: LRUCache[str, _Entry] = LRUCache(max_bytes, getsizeof=lambda entry: entry.size)
+        self._hits = metrics.cache.labels("query", "hit")
+        self._misses = metrics.cache.labels("query", "miss")
 
     def get(self, query: str) -> _Entry | None:
-        return self._entries.get(query)
+        entry = self._entries.get(query)
+        (self._hits if entry else self._misses).inc()
+        return entry
 
     def add(self, query: str, document: DocumentNode) -> _Entry:
         # The text twice: as the key, and in the tokens' values (a comment or a string holds its characters).
@@ -46,11 +52,6 @@ class Documents:
         if entry.size <= self._entries.maxsize:
             self._entries[query] = entry
         return entry
-
-    @property
-    def size(self) -> float:
-        """The bytes charged to the entries kept."""
-        return self._entries.currsize
 
 
 class CachedDocuments(SchemaExtension):

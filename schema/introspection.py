@@ -16,6 +16,8 @@ from cachetools import LRUCache
 from graphql import ExecutionResult, FieldNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from gateway.metrics import Metrics
+
 _INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 _ENTRY_OVERHEAD = 512
 
@@ -25,12 +27,15 @@ Key = tuple[str, str | None]
 class IntrospectionAnswers:
     """The store shared by every request's :class:`CachedIntrospection` extension."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, metrics: Metrics) -> None:
         self._entries: LRUCache[Key, tuple[ExecutionResult, int]] = LRUCache(
             max_bytes, getsizeof=lambda entry: entry[1])
+        self._hits = metrics.cache.labels("introspection", "hit")
+        self._misses = metrics.cache.labels("introspection", "miss")
 
     def get(self, key: Key) -> ExecutionResult | None:
         entry = self._entries.get(key)
+        (self._hits if entry else self._misses).inc()
         return entry[0] if entry else None
 
     def add(self, key: Key, result: ExecutionResult) -> None:

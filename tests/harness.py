@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 import uvicorn
@@ -22,6 +23,8 @@ from gateway.app import create_app
 from gateway.catalogue import Catalogue
 from gateway.config import Config, parse_config
 from gateway.server import uvicorn_config
+
+T = TypeVar("T")
 
 
 class GatewayThread:
@@ -124,6 +127,32 @@ def _toml(document: dict[str, Any], prefix: str = "") -> str:
     tables = [_toml(value, f"{prefix}.{key}" if prefix else key) for key, value in document.items()
               if isinstance(value, dict)]
     return "\n".join([*lines, *tables]) + "\n"
+
+
+class Meanwhile(Generic[T]):
+    """Calls ``action`` over and over from ``threads`` threads while the ``with`` block runs; ``results`` holds what
+    each call returned. The block's own requests are then made while these run: how many of either got answered is
+    counted, never timed."""
+
+    def __init__(self, action: Callable[[], T], threads: int = 1) -> None:
+        self._action = action
+        self._stop = threading.Event()
+        self.results: list[T] = []
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.results.append(self._action())
+
+    def __enter__(self) -> Meanwhile[T]:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
 
 
 class GraphQLClient:

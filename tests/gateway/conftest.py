@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from tests.gateway.participant_world import World
-from tests.harness import GatewayThread
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +26,3 @@ def calm(world: World) -> Iterator[World]:
         yield world
     finally:
         world.sandbox.clear_faults()
-
-
-@pytest.fixture(scope="module")
-def http(gateway: GatewayThread) -> Iterator[httpx.Client]:
-    """Plain HTTP to the shared gateway, for what is not GraphQL."""
-    with httpx.Client(base_url=gateway.url, timeout=10) as client:
-        yield client

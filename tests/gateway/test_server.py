@@ -11,15 +11,14 @@ import contextlib
 import json
 import selectors
 import socket
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from sandbox import SandboxThread
-from tests.harness import GatewayThread
+from tests.harness import GatewayThread, Meanwhile
 
 READ_TIMEOUT_S = 0.5
 CONNECTIONS = 300
@@ -75,34 +74,17 @@ def trickle(gateway: GatewayThread, opening: bytes, drip: bytes, connections: in
     return [bytes(data) for data in received.values()]
 
 
-class Meanwhile:
-    """Asks ``/healthz`` over and over from another thread while the block runs: how many answers were 200."""
-
-    def __init__(self, gateway: GatewayThread) -> None:
-        self._gateway = gateway
-        self._stop = threading.Event()
-        self.answered: list[int] = []
-        self._thread = threading.Thread(target=self._run)
-
-    def _run(self) -> None:
-        with httpx.Client(base_url=self._gateway.url, timeout=GIVE_UP_S) as http:
-            while not self._stop.is_set():
-                self.answered.append(http.get("/healthz").status_code)
-
-    def __enter__(self) -> Meanwhile:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+def healthz(gateway: GatewayThread) -> Callable[[], int]:
+    """Asks the gateway's /healthz, on a connection of its own: its status."""
+    http = httpx.Client(base_url=gateway.url, timeout=GIVE_UP_S)
+    return lambda: http.get("/healthz").status_code
 
 
 def test_connections_trickling_a_request_head_are_answered_408_and_closed(strict: GatewayThread) -> None:
-    with Meanwhile(strict) as healthz:
+    with Meanwhile(healthz(strict)) as answered:
         received = trickle(strict, b"POST /graphql HTTP/1.1\r\nHost: x\r\n", b"X")
     assert all(data.startswith(b"HTTP/1.1 408 Request Timeout\r\n") for data in received)
-    assert healthz.answered and set(healthz.answered) == {200}
+    assert answered.results and set(answered.results) == {200}
 
 
 def test_connections_that_send_nothing_at_all_are_closed(strict: GatewayThread) -> None:
@@ -113,14 +95,14 @@ def test_connections_that_send_nothing_at_all_are_closed(strict: GatewayThread) 
 def test_connections_trickling_a_body_are_answered_408_bad_user_input_and_closed(strict: GatewayThread) -> None:
     head = (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
             b'{"query": "{ platforms { slug } }", "pad": "')
-    with Meanwhile(strict) as healthz:
+    with Meanwhile(healthz(strict)) as answered:
         received = trickle(strict, head, b"x")
     for data in received:
         status, _, rest = data.partition(b"\r\n")
         assert status == b"HTTP/1.1 408 Request Timeout", data[:200]
         body = json.loads(rest.partition(b"\r\n\r\n")[2])
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert healthz.answered and set(healthz.answered) == {200}
+    assert answered.results and set(answered.results) == {200}
 
 
 def test_a_kept_alive_connection_has_the_deadline_again_for_its_next_request(strict: GatewayThread) -> None:

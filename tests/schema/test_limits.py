@@ -6,11 +6,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from graphql import get_introspection_query, parse
 
 from sandbox import SandboxThread
-from tests.harness import GatewayThread, GraphQLClient
+from tests.harness import GatewayThread, GraphQLClient, Meanwhile
 
 LIMITS = {"max_depth": 5, "max_aliases": 4, "max_tokens": 60}
 
@@ -63,9 +64,36 @@ def test_a_fragment_counts_the_depth_of_its_fields_where_it_is_spread(limited: G
     assert "6 levels" in refusal(limited, "{ courses(first: 2) { ...Edges } } " + deeper)
 
 
-def test_introspection_is_not_counted_in_the_depth(limited: GraphQLClient) -> None:
+def test_of_type_levels_are_not_counted_in_the_depth(limited: GraphQLClient) -> None:
+    # They walk down the wrappers of one type reference: a chain of single objects, as deep as GraphiQL asks.
     query = '{ __type(name: "Course") { fields { type { ofType { ofType { ofType { name } } } } } } }'
     assert limited(query)["__type"]["fields"]
+
+
+def test_introspection_counts_in_the_depth_like_any_field(limited: GraphQLClient) -> None:
+    query = "{ __schema { types { fields { type { fields { name } } } } } }"
+    assert refusal(limited, query) == "the query nests fields 6 levels deep, at most 5 are allowed"
+
+
+def introspection_flood(aliases: int) -> str:
+    """The shape that resolved 154,000 fields from 12 KB when introspection escaped the limits."""
+    inner = "name type { name fields { name type { name fields { name type { name } } } } }"
+    return "{ " + " ".join(f"a{n}: __schema {{ types {{ name fields {{ {inner} }} }} }}" for n in range(aliases)) + " }"
+
+
+def test_aliased_introspection_is_refused_by_the_field_budget_while_others_are_answered(
+        client: GraphQLClient, http: httpx.Client) -> None:
+    query = introspection_flood(29)
+    assert len(query) < 12_000
+    with Meanwhile(lambda: client.post(query), threads=2) as flood:
+        answered = [http.get("/healthz").status_code for _ in range(20)]
+    assert answered == [200] * 20
+    assert flood.results, "the flood ran while /healthz was answered"
+    for response in flood.results:
+        assert response.status_code in (200, 400) and len(response.content) < 8000  # errors, not 3.3 MB of answer
+        assert response.json()["data"] is None
+        assert any(error["extensions"]["code"] == "QUERY_TOO_COMPLEX" and "fields, at most 50000" in error["message"]
+                   for error in response.json()["errors"])
 
 
 def test_aliases_up_to_the_limit_run(limited: GraphQLClient) -> None:
@@ -98,7 +126,7 @@ def test_comments_count_as_tokens(limited: GraphQLClient) -> None:
     assert "60 tokens" in refusal(limited, "{ platforms { slug } }" + "\n# padding" * 60)
 
 
-def test_graphiqls_introspection_runs_under_the_default_limits(client: GraphQLClient) -> None:
+def test_graphiqls_introspection_runs_under_the_default_limits_counted_in_full(client: GraphQLClient) -> None:
     query = get_introspection_query(descriptions=True, specified_by_url=True, directive_is_repeatable=True,
                                     schema_description=True, input_value_deprecation=True, one_of=True)
     schema = client(query)["__schema"]

@@ -25,6 +25,7 @@ from gateway.config import Config, parse_config
 from gateway.server import uvicorn_config
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class GatewayThread:
@@ -131,18 +132,29 @@ def _toml(document: dict[str, Any], prefix: str = "") -> str:
 
 class Meanwhile(Generic[T]):
     """Calls ``action`` over and over from ``threads`` threads while the ``with`` block runs; ``results`` holds what
-    each call returned. The block's own requests are then made while these run: how many of either got answered is
-    counted, never timed."""
+    each call returned. What the block does meanwhile (:meth:`alongside`) is counted against them, never timed."""
 
     def __init__(self, action: Callable[[], T], threads: int = 1) -> None:
         self._action = action
         self._stop = threading.Event()
         self.results: list[T] = []
+        self.failure: Exception | None = None
         self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self.results.append(self._action())
+        try:
+            while not self._stop.is_set():
+                self.results.append(self._action())
+        except Exception as exc:  # an assertion in the action: the test reads it on leaving the block
+            self.failure = exc
+
+    def alongside(self, action: Callable[[], U], times: int = 20, results: int = 4) -> list[U]:
+        """Calls ``action`` here until it has run ``times`` times and the threads have ``results`` results: what
+        it returned. So both were answered while the other ran."""
+        answers: list[U] = []
+        while (len(answers) < times or len(self.results) < results) and self.failure is None:
+            answers.append(action())
+        return answers
 
     def __enter__(self) -> Meanwhile[T]:
         for thread in self._threads:
@@ -153,6 +165,8 @@ class Meanwhile(Generic[T]):
         self._stop.set()
         for thread in self._threads:
             thread.join()
+        if self.failure is not None:
+            raise self.failure
 
 
 class GraphQLClient:

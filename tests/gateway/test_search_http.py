@@ -7,6 +7,7 @@ feed each second, so paging also crosses snapshot rebuilds.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from gateway.text import compact
 from gateway.types import Listing
 from sandbox import CourseRecord, DemoCatalogue, SandboxThread, generate
 from tests.gateway.search_spec import expected
-from tests.harness import GatewayThread, GraphQLClient
+from tests.harness import GatewayThread, GraphQLClient, Meanwhile
 
 COURSE = """
   id title description category method durationHours syllabus hasFinalAssessment url
@@ -159,3 +160,59 @@ def wait_until(condition: Any, timeout_s: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the gateway did not see the change in time"
         time.sleep(0.05)
+
+
+# -- hostile and odd search texts, on the shared gateway ----------------------------------------------------------
+
+SEARCH = "query($filter: CourseFilter, $after: String) { courses(filter: $filter, first: 5, after: $after) {" \
+         " totalCount edges { node { id } } pageInfo { endCursor } } }"
+
+
+def refused_search(client: GraphQLClient, filter: dict[str, Any]) -> str:
+    """The message of the BAD_USER_INPUT error a filter gets, in a small answer."""
+    response = client.post(SEARCH, {"filter": filter})
+    assert response.status_code == 200 and len(response.content) < 1000
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    message: str = error["message"]
+    return message
+
+
+def test_a_text_that_folding_multiplies_is_refused_while_others_are_answered(
+        client: GraphQLClient, http: Any) -> None:
+    flood = {"search": "\ufdfa " * 120_000}  # under 1 MB as JSON; each U+FDFA folds to 18 letters in 4 words
+    with Meanwhile(lambda: refused_search(client, flood), threads=2) as searches:
+        answered = searches.alongside(lambda: http.get("/healthz").status_code)
+    assert set(answered) == {200}
+    assert set(searches.results) == {"the search text may hold at most 1024 characters"}
+    # Short enough before folding, too long after.
+    assert refused_search(client, {"search": "\ufdfa" * 100}) == "the search text may hold at most 1024 characters"
+    assert "provider text" in refused_search(client, {"provider": "x" * 1025})
+
+
+def test_an_invisible_character_inside_a_word_does_not_split_it(client: GraphQLClient) -> None:
+    plain = client(SEARCH, {"filter": {"search": "digital"}})["courses"]
+    assert plain["totalCount"] > 0
+    for hidden in ("digi\u200btal", "digi\u00adtal", "\ufeffdigital", "digi\u2060tal"):
+        assert client(SEARCH, {"filter": {"search": hidden}})["courses"] == plain, repr(hidden)
+
+
+def test_an_empty_list_is_no_filter_for_cursors_too(client: GraphQLClient) -> None:
+    first = client(SEARCH, {"filter": None})["courses"]
+    cursor = first["pageInfo"]["endCursor"]
+    unfiltered = client(SEARCH, {"filter": None, "after": cursor})["courses"]
+    empties: list[dict[str, Any]] = [{"platforms": []}, {"categories": [], "methods": []}, {"search": "  "}]
+    for empty in empties:
+        assert client(SEARCH, {"filter": empty, "after": cursor})["courses"] == unfiltered, empty
+
+
+@pytest.mark.parametrize("field", ["search", "provider", "platforms", "categories"])
+def test_a_lone_surrogate_in_a_text_is_answered_not_a_500(client: GraphQLClient, field: str) -> None:
+    value = '["\\ud800"]' if field in ("platforms", "categories") else '"x\\ud800"'  # as JSON escapes it
+    body = json.dumps({"query": SEARCH, "variables": {"filter": {field: "MARK"}}}).replace('"MARK"', value)
+    response = client.http.post("/graphql", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 400), response.text
+    answer = response.json()
+    assert all(error["extensions"]["code"] == "BAD_USER_INPUT" for error in answer.get("errors", ()))
+    if "errors" not in answer:
+        assert answer["data"]["courses"]["totalCount"] == 0

@@ -86,9 +86,8 @@ def test_aliased_introspection_is_refused_by_the_field_budget_while_others_are_a
     query = introspection_flood(29)
     assert len(query) < 12_000
     with Meanwhile(lambda: client.post(query), threads=2) as flood:
-        answered = [http.get("/healthz").status_code for _ in range(20)]
-    assert answered == [200] * 20
-    assert flood.results, "the flood ran while /healthz was answered"
+        answered = flood.alongside(lambda: http.get("/healthz").status_code)
+    assert set(answered) == {200}
     for response in flood.results:
         assert response.status_code in (200, 400) and len(response.content) < 8000  # errors, not 3.3 MB of answer
         assert response.json()["data"] is None

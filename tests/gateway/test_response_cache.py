@@ -104,3 +104,13 @@ def test_a_refresh_that_changes_the_catalogue_changes_the_answer(world: Any) -> 
     assert now["totalCount"] == first["totalCount"] - 1
     assert gone not in {edge["node"]["id"] for edge in client(PAGE, {"first": 5})["courses"]["edges"]}
     assert asked(client)[0] != before
+
+
+@pytest.mark.parametrize("depth", [256, 600])
+def test_variables_nested_deeper_than_the_key_can_hold_are_answered_not_a_500(http: Any, depth: int) -> None:
+    # orjson reads 1024 levels but writes only 255: the key of such variables cannot be made, so none is kept.
+    body = b'{"query": "query($f: CourseFilter) { courses(filter: $f) { totalCount } }", "variables": {"f": ' \
+        + b"[" * depth + b"]" * depth + b"}}"
+    response = http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 400), response.text
+    assert {error["extensions"]["code"] for error in response.json()["errors"]} == {"BAD_USER_INPUT"}

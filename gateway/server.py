@@ -12,17 +12,19 @@ import asyncio
 from typing import Any, ClassVar, Self, cast
 
 import h11
+import orjson
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from gateway.config import Config
+from schema.errors import bad_user_input
 
 _TIMED_OUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 
 
-class HeadDeadline(H11Protocol):
+class StrictH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, closing a connection whose request head is not all there within
-    ``read_timeout_s``."""
+    ``read_timeout_s``, and refusing a request that is not HTTP/1.1 with a coded error like every other."""
 
     read_timeout_s: ClassVar[float]
 
@@ -61,6 +63,14 @@ class HeadDeadline(H11Protocol):
             self._deadline.cancel()
             self._deadline = None
 
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn's own answer is plain text; ``msg`` is uvicorn's, never the client's bytes.
+        body = orjson.dumps({"errors": [bad_user_input(f"{msg.rstrip('.')}: not an HTTP/1.1 request").formatted]})
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        for event in (h11.Response(status_code=400, headers=headers), h11.Data(data=body), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
+
     def _timed_out(self) -> None:
         self._deadline = None
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
@@ -70,5 +80,5 @@ class HeadDeadline(H11Protocol):
 
 def uvicorn_config(app: Any, config: Config, **options: Any) -> uvicorn.Config:
     """uvicorn's configuration for serving ``app`` as ``config`` says; ``options`` as uvicorn takes them."""
-    return uvicorn.Config(app, http=HeadDeadline.at(config.server.read_timeout_s), access_log=False,
+    return uvicorn.Config(app, http=StrictH11Protocol.at(config.server.read_timeout_s), access_log=False,
                           log_config=None, **options)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from gateway.participants import STALLED_FRACTION
 from sandbox import DEMO_PARTICIPANTS, DemoToken, Fault, Purchase
 from tests.gateway.participant_world import JAKARTA, TIMEOUT_S, World, bought, now_in_jakarta
 
@@ -157,6 +158,15 @@ def test_queries_by_get_are_signed_in_too(world: World) -> None:
     assert response.json() == {"data": {"viewer": {"scheme": "NORMAL_2023"}}}
 
 
+def test_a_token_longer_than_any_server_takes_is_unauthenticated_without_asking(world: World) -> None:
+    asked = world.sandbox.request_count("participants")
+    for length in (4097, 60_000):
+        body = world.client.post("{ viewer { scheme } courses(first: 1) { totalCount } }", token="t" * length).json()
+        assert codes(body) == ["UNAUTHENTICATED"] and body["data"]["viewer"] is None
+        assert body["data"]["courses"]["totalCount"] > 0
+    assert world.sandbox.request_count("participants") == asked
+
+
 # -- the participant service failing ------------------------------------------------------------------
 
 def assert_served_as_anonymous(world: World, body: dict[str, Any]) -> None:
@@ -216,6 +226,37 @@ def test_a_slow_participant_service_costs_at_most_its_timeout(calm: World, fault
     assert time.monotonic() - started < TIMEOUT_S / 2
     calm.sandbox.clear_faults()
     wait_until_signed_in(calm)
+
+
+def test_a_slow_service_makes_one_of_many_new_callers_wait_the_others_fail_fast(calm: World) -> None:
+    # A new gateway: its breaker has never seen the service answer. Six callers with new tokens at once.
+    calm.sandbox.set_fault("participants", Fault(latency_s=10 * TIMEOUT_S))
+    tokens = [calm.sign_up() for _ in range(6)]
+    with calm.another_gateway() as client, ThreadPoolExecutor(len(tokens)) as pool:
+        asked = calm.sandbox.request_count("participants")
+        bodies = list(pool.map(lambda token: ask(calm, token, client), tokens))
+        assert calm.sandbox.request_count("participants") == asked + 1, "one probe, not one call per caller"
+    for body in bodies:
+        assert_served_as_anonymous(calm, body)
+
+
+def test_a_service_turning_slow_makes_callers_after_the_stalled_one_fail_fast(calm: World) -> None:
+    timeout_s = 4.0  # long, so that the later callers surely come while the first still waits
+    with calm.another_gateway(participants={"timeout_s": timeout_s}) as client:
+        assert ask(calm, calm.sign_up(), client)["data"]["viewer"] is not None  # known to answer: closed
+        calm.sandbox.set_fault("participants", Fault(hang=True))
+        asked = calm.sandbox.request_count("participants")
+        with ThreadPoolExecutor(1) as pool:
+            stalled = pool.submit(ask, calm, calm.sign_up(), client)
+            while calm.sandbox.request_count("participants") == asked:
+                time.sleep(0.01)
+            time.sleep(STALLED_FRACTION * timeout_s + 0.5)  # the first lookup has stalled, not yet timed out
+            later = [ask(calm, calm.sign_up(), client) for _ in range(5)]
+            assert not stalled.done(), "the later callers were answered while the first still waited"
+            assert_served_as_anonymous(calm, stalled.result())
+        assert calm.sandbox.request_count("participants") == asked + 1
+        for body in later:
+            assert_served_as_anonymous(calm, body)
 
 
 def wait_until_signed_in(world: World, within_s: float = 3 * TIMEOUT_S + 1) -> None:

@@ -116,3 +116,21 @@ def test_a_kept_alive_connection_has_the_deadline_again_for_its_next_request(str
 def test_a_client_that_sends_in_time_is_served(strict: GatewayThread) -> None:
     with httpx.Client(base_url=strict.url) as http:
         assert http.post("/graphql", json={"query": "{ platforms { slug } }"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"GARBAGE\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+     b"GET /healthz HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"],
+    ids=["request-line", "header-line", "two-lengths"],
+)
+def test_a_request_that_is_not_http_is_a_coded_400(strict: GatewayThread, request_bytes: bytes) -> None:
+    with socket.create_connection(address(strict)) as sock:
+        sock.sendall(request_bytes)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head
+    [error] = json.loads(body)["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "not an HTTP/1.1 request" in error["message"]

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from core.config import Config, parse_config
 from gateway.app import create_app
-from refresher.catalogue import Catalogue
+from gateway.snapshots import SnapshotSource
 
 
 class GatewayThread:
@@ -34,8 +34,8 @@ class GatewayThread:
         self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
 
     @property
-    def catalogue(self) -> Catalogue:
-        catalogue: Catalogue = self.app.state.catalogue
+    def catalogue(self) -> SnapshotSource:
+        catalogue: SnapshotSource = self.app.state.catalogue
         return catalogue
 
     def _run(self) -> None:

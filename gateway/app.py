@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -87,6 +89,7 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
         status = catalogue.refresher_status()
         body: dict[str, Any] = {
             "ready": snapshot.ready,
+            "process": os.getpid(),
             "platforms": {p.slug: p.slug in snapshot.feeds and snapshot.feeds[p.slug].attempted
                           for p in config.enabled_platforms},
             "catalogue": {"version": snapshot.version, "age_s": catalogue.age_s},
@@ -107,14 +110,14 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
         if refresher is not None:
-            await refresher.start()
+            refresher.start()
         await catalogue.start()
         try:
             yield
         finally:
             await catalogue.stop()
             if refresher is not None:
-                await refresher.stop()
+                await asyncio.to_thread(refresher.stop)
             await participants.stop()
 
     graphql = GraphQLEndpoint(config, catalogue, participants, metrics)

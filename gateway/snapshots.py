@@ -100,9 +100,9 @@ class OwnRefresher:
         self.run_dir = new_run_dir()
         self._process = RefresherProcess(config, self.run_dir)
 
-    async def start(self) -> None:
-        await self._process.start()
+    def start(self) -> None:
+        self._process.start()
 
-    async def stop(self) -> None:
-        await self._process.stop()
+    def stop(self) -> None:
+        self._process.stop()
         shutil.rmtree(self.run_dir, ignore_errors=True)

@@ -19,6 +19,7 @@ import logging
 import os
 import pickle
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -43,25 +44,27 @@ class RefresherProcess:
     def __init__(self, config: Config, run_dir: Path) -> None:
         self._config = config
         self._run_dir = run_dir
-        self._process: asyncio.subprocess.Process | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
-    async def start(self) -> None:
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "refresher", os.fspath(self._run_dir), stdin=asyncio.subprocess.PIPE
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "refresher", os.fspath(self._run_dir)], stdin=subprocess.PIPE
         )
         assert self._process.stdin is not None
         self._process.stdin.write(pickle.dumps(self._config))
-        await self._process.stdin.drain()  # the pipe stays open: its end is this process's end
+        self._process.stdin.flush()  # the pipe stays open: its end is this process's end
 
-    async def stop(self) -> None:
-        if self._process is None or self._process.returncode is not None:
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
             return
         self._process.terminate()
         try:
-            await asyncio.wait_for(self._process.wait(), timeout=5)
-        except TimeoutError:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self._process.kill()
-            await self._process.wait()
+            self._process.wait()
+        assert self._process.stdin is not None
+        self._process.stdin.close()
 
 
 def main(run_dir: str) -> None:

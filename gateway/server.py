@@ -9,32 +9,37 @@ connection is answered 408 and closed; the body has as long again, counted by :c
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar, Self, cast
+from typing import Any
 
 import h11
 import orjson
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from gateway.config import Config
+from core.config import Config
 from schema.errors import bad_user_input
 
 _TIMED_OUT = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 
 
+class ServerSettings(uvicorn.Config):
+    """uvicorn's configuration, with the gateway's protocol and its read deadline (a plain class, not one made per
+    deadline: with ``workers = N`` uvicorn sends its configuration to the workers it spawns, pickled)."""
+
+    def __init__(self, app: Any, *, read_timeout_s: float, **options: Any) -> None:
+        super().__init__(app, http=StrictH11Protocol, access_log=False, log_config=None, **options)
+        self.read_timeout_s = read_timeout_s
+
+
 class StrictH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head is not all there within
-    ``read_timeout_s``, and refusing a request that is not HTTP/1.1 with a coded error like every other."""
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head is not all there within the
+    settings' ``read_timeout_s``, and refusing a request that is not HTTP/1.1 with a coded error like every other."""
 
-    read_timeout_s: ClassVar[float]
-
-    @classmethod
-    def at(cls, read_timeout_s: float) -> type[Self]:
-        """This protocol with its deadline."""
-        return cast(type[Self], type(cls.__name__, (cls,), {"read_timeout_s": read_timeout_s}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        if not isinstance(config, ServerSettings):
+            raise TypeError("StrictH11Protocol is configured by ServerSettings")
+        self.read_timeout_s = config.read_timeout_s
         self._deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -78,7 +83,6 @@ class StrictH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def uvicorn_config(app: Any, config: Config, **options: Any) -> uvicorn.Config:
+def uvicorn_config(app: Any, config: Config, **options: Any) -> ServerSettings:
     """uvicorn's configuration for serving ``app`` as ``config`` says; ``options`` as uvicorn takes them."""
-    return uvicorn.Config(app, http=StrictH11Protocol.at(config.server.read_timeout_s), access_log=False,
-                          log_config=None, **options)
+    return ServerSettings(app, read_timeout_s=config.server.read_timeout_s, **options)

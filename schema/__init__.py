@@ -9,8 +9,8 @@ from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
-from gateway.config import LimitsConfig
-from gateway.metrics import Metrics
+from core.config import LimitsConfig
+from core.metrics import Metrics
 
 from .context import RequestContext
 from .documents import CachedDocuments, Documents

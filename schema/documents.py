@@ -17,7 +17,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from gateway.metrics import Metrics
+from core.metrics import Metrics
 
 from .limits import parser_refusal
 

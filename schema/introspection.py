@@ -16,7 +16,7 @@ from cachetools import LRUCache
 from graphql import ExecutionResult, FieldNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from gateway.metrics import Metrics
+from core.metrics import Metrics
 
 _INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 _ENTRY_OVERHEAD = 512

@@ -9,6 +9,7 @@ import pytest
 
 from sandbox import SandboxThread
 from tests.harness import GatewayThread, GraphQLClient
+from tests.participant_world import World
 
 DEMO_COURSES = 1500
 
@@ -38,3 +39,22 @@ def http(gateway: GatewayThread) -> Iterator[httpx.Client]:
     """Plain HTTP to the shared gateway, for what is not GraphQL."""
     with httpx.Client(base_url=gateway.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[World]:
+    """The sandbox and a gateway wired to it, shared by the participant and eligibility tests."""
+    world = World()
+    try:
+        yield world
+    finally:
+        world.close()
+
+
+@pytest.fixture
+def calm(world: World) -> Iterator[World]:
+    """The world, with every fault injected by the test cleared afterwards."""
+    try:
+        yield world
+    finally:
+        world.sandbox.clear_faults()

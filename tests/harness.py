@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -19,10 +19,11 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
+from core.config import Config, parse_config
 from gateway.app import create_app
-from gateway.catalogue import Catalogue
-from gateway.config import Config, parse_config
 from gateway.server import uvicorn_config
+from gateway.snapshots import SnapshotSource
+from sandbox import config_toml
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -44,8 +45,8 @@ class GatewayThread:
         self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
 
     @property
-    def catalogue(self) -> Catalogue:
-        catalogue: Catalogue = self.app.state.catalogue
+    def catalogue(self) -> SnapshotSource:
+        catalogue: SnapshotSource = self.app.state.catalogue
         return catalogue
 
     def _run(self) -> None:
@@ -74,60 +75,71 @@ class GatewayThread:
                 time.sleep(0.02)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 class GatewayProcess:
-    """``prakerja-gateway serve`` in a process of its own, as an operator runs it, on a free loopback port; for what
-    only a process shows (its memory)."""
+    """``prakerja-gateway serve`` as an operator runs it: its own process (and its children), on a free port."""
 
-    def __init__(self, config: dict[str, Any], directory: Path) -> None:
-        self._config_file = directory / "gateway.toml"
-        self._config_file.write_text(_toml(config))
-        self._log = directory / "gateway.log"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self._process: subprocess.Popen[bytes] | None = None
+    def __init__(self, config: dict[str, Any], folder: Path, name: str = "gateway") -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config_path = folder / f"{name}.toml"
+        self.config_path.write_text(config_toml(config))
+        self.log_path = folder / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> GatewayProcess:
-        with self._log.open("wb") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "gateway.cli", "serve", "--config", str(self._config_file),
-                 "--port", self.url.rsplit(":", 1)[1]], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        with httpx.Client(base_url=self.url) as http:
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if http.get("/readyz").status_code == 200:
-                        return self
-                if time.monotonic() > deadline or self._process.poll() is not None:
-                    self.__exit__()
-                    raise RuntimeError(f"the gateway process did not become ready:\n{self.log()}")
-                time.sleep(0.05)
+    def start(self) -> GatewayProcess:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli", "serve", "--config", os.fspath(self.config_path),
+                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
+    def wait_ready(self, timeout_s: float = 30) -> None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if httpx.get(f"{self.url}/readyz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                raise TimeoutError(f"the gateway did not become ready; its log:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
 
     def rss_bytes(self) -> int:
-        """The process's resident memory, as the kernel counts it."""
-        assert self._process is not None
-        status = Path(f"/proc/{self._process.pid}/status").read_text()
+        """The gateway process's resident memory, as the kernel counts it."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
         [kilobytes] = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
         return int(kilobytes) * 1024
 
-    def log(self) -> str:
-        return self._log.read_text(errors="replace")
+    def signal(self, number: int) -> None:
+        """Send a signal to the gateway's whole process group (workers and refresher included)."""
+        assert self.process is not None
+        os.killpg(self.process.pid, number)
 
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait()
 
-def _toml(document: dict[str, Any], prefix: str = "") -> str:
-    """A configuration document as TOML: tables of strings, numbers, booleans and lists of strings (JSON writes
-    each of those as TOML reads it)."""
-    values = [f"{key} = {json.dumps(value)}" for key, value in document.items() if not isinstance(value, dict)]
-    lines = [f"[{prefix}]", *values] if prefix and values else values
-    tables = [_toml(value, f"{prefix}.{key}" if prefix else key) for key, value in document.items()
-              if isinstance(value, dict)]
-    return "\n".join([*lines, *tables]) + "\n"
+    def __enter__(self) -> GatewayProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class Meanwhile(Generic[T]):

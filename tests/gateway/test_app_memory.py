@@ -24,6 +24,7 @@ MB = 1024 * 1024
 def process(upstreams: SandboxThread, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayProcess]:
     config = upstreams.gateway_config(limits={"rate_limit_per_minute": 1000})
     with GatewayProcess(config, Path(tmp_path_factory.mktemp("memory"))) as gateway:
+        gateway.wait_ready()
         yield gateway
 
 

@@ -108,8 +108,9 @@ class Catalogue:
 
     @property
     def ready(self) -> bool:
-        """Every enabled platform's first refresh has been attempted."""
-        return all(feed.attempted for feed in self.snapshot.feeds.values())
+        """Every enabled platform's first refresh has been attempted; never for a catalogue of no platform."""
+        feeds = self.snapshot.feeds.values()
+        return bool(feeds) and all(feed.attempted for feed in feeds)
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(

@@ -10,7 +10,7 @@ Every error carries ``extensions.code``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any, Protocol
 
@@ -56,6 +56,7 @@ class _Answer:
     status: int
     kept: bool
     """Whether it may be kept and sent again to anyone anonymous (no error, the current snapshot)."""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class GraphQLView:
@@ -100,7 +101,8 @@ class GraphQLView:
         answer = await self._answer(query, graphql, context, media_type)
         if key is not None and answer.kept:
             self._responses.put(key, context.snapshot.version, answer.body)
-        return self._send(answer.body, answer.status, media_type, request, cacheable=anonymous and answer.kept)
+        return self._send(answer.body, answer.status, media_type, request, answer.headers,
+                          cacheable=anonymous and answer.kept)
 
     async def _answer(self, query: str, graphql: GraphQLRequest, context: RequestContext,
                       media_type: MediaType) -> _Answer:
@@ -117,9 +119,10 @@ class GraphQLView:
             return _Answer(_errors_body([_unknown_operation(graphql.operation_name), *context.errors]),
                            _request_error_status(media_type), kept=False)
         except InvalidOperationTypeError:
-            # The spec's answer to a mutation sent by GET is 405; by POST it is a request error like any other.
-            status = 405 if graphql.method == "GET" else _request_error_status(media_type)
-            return _Answer(_errors_body([_ONLY_QUERIES, *context.errors]), status, kept=False)
+            body = _errors_body([_ONLY_QUERIES, *context.errors])
+            if graphql.method == "GET":  # the spec's answer to a mutation sent by GET
+                return _Answer(body, 405, kept=False, headers={"Allow": "POST"})
+            return _Answer(body, _request_error_status(media_type), kept=False)
         errors = [*public_errors(result.errors or ()), *context.errors]
         if _never_executed(result):
             return _Answer(_errors_body(errors), _request_error_status(media_type), kept=False)

@@ -13,15 +13,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from gateway.catalogue import Catalogue
-from gateway.config import Config
+from core.config import Config
+from core.metrics import CONTENT_TYPE, Metrics
 from gateway.graphql_view import FastPath, GraphQLView
-from gateway.metrics import CONTENT_TYPE, Metrics
 from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.persisted_queries import PersistedQueries, SharedQueries
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
+from refresher.catalogue import Catalogue
 from schema import build_schema
 
 PERSISTED_QUERY_BYTES = 16 * 1024 * 1024

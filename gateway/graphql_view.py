@@ -25,13 +25,13 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from gateway.catalogue import Catalogue
-from gateway.config import Config
+from core.config import Config
 from gateway.graphql_request import GraphQLRequest, MediaType, RequestRefused, read_graphql_request
 from gateway.graphql_request import response_media_type as media_type_for
 from gateway.participants import ParticipantService
 from gateway.persisted_queries import PersistedQueries, PersistedQueryNotFound
 from gateway.response_cache import ResponseCache
+from refresher.catalogue import Catalogue
 from schema import RequestContext, public_errors
 from schema.errors import bad_user_input
 
@@ -96,7 +96,7 @@ class GraphQLView:
         if key is not None and (kept := self._responses.get(key)) is not None:
             return self._send(kept, 200, media_type, request, cacheable=True)
 
-        caller = await self._participants.identify(request.headers.getlist("authorization"))
+        caller = await self._participants.caller_of(request.headers.getlist("authorization"))
         context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
         answer = await self._answer(query, graphql, context, media_type)
         if key is not None and answer.kept:

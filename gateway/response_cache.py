@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from cachetools import TTLCache
 
-from gateway.metrics import Metrics
+from core.metrics import Metrics
 
 Key = tuple[str, bytes, str | None]
 """The query text, the variables (canonical JSON), the operation name."""

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from gateway.types import OFFICIAL_CATEGORIES
+from core.domain import OFFICIAL_CATEGORIES
 from sandbox import PLATFORMS, CourseRecord, DemoCatalogue, generate
 from sandbox.platforms import CATEGORY_LABELS, OPTIONAL_DURATION, TEXT_PRICES
 from sandbox.text import fold, plain_text

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
 from tests.fixtures import skill_week_courses as courses
 
 PLATFORMS = ("tokopedia", "skillacademy", "pintaria", "sekolahmu", "bukalapak", "pijarmahir")

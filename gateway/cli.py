@@ -17,8 +17,8 @@ import uvicorn
 
 from core.config import Config, ConfigError, ServerConfig, load_config
 from gateway.app import create_app
+from gateway.workers import CONFIG_ENV, serve_workers
 
-CONFIG_ENV = "PRAKERJA_GATEWAY_CONFIG"
 COMMANDS_GROUP = "prakerja_gateway.commands"
 
 CommandGroup: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -115,8 +115,11 @@ def _serve(args: argparse.Namespace) -> int:
                           "its base_url, or the gateway would serve an empty catalogue")
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    listener = listen(host, port)
-    asyncio.run(gateway_server(config, host, port).serve(sockets=[listener]))
+    if config.server.workers > 1:
+        serve_workers(config, args.config, host, port)
+    else:
+        listener = listen(host, port)
+        asyncio.run(gateway_server(config, host, port).serve(sockets=[listener]))
     return 0
 
 

@@ -31,7 +31,7 @@ from gateway.graphql_request import response_media_type as media_type_for
 from gateway.participants import ParticipantService
 from gateway.persisted_queries import PersistedQueries, PersistedQueryNotFound
 from gateway.response_cache import ResponseCache
-from refresher.catalogue import Catalogue
+from gateway.snapshots import SnapshotSource
 from schema import RequestContext, public_errors
 from schema.errors import bad_user_input
 
@@ -62,7 +62,7 @@ class _Answer:
 class GraphQLView:
     """The ASGI app of ``/graphql``."""
 
-    def __init__(self, schema: Schema, config: Config, catalogue: Catalogue, participants: ParticipantService,
+    def __init__(self, schema: Schema, config: Config, catalogue: SnapshotSource, participants: ParticipantService,
                  responses: ResponseCache, persisted: PersistedQueries, fast_path: FastPath | None = None) -> None:
         self._schema = schema
         self._config = config

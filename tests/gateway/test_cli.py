@@ -82,7 +82,7 @@ def test_serve_answers_health_checks(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the gateway did not start"
             time.sleep(0.1)
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
-        assert ready.json() == {"ready": True, "platforms": {"karirmu": True}}
+        assert ready.json()["ready"] is True and ready.json()["platforms"] == {"karirmu": True}
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -116,6 +116,8 @@ def two_gateways(upstreams: SandboxThread) -> Iterator[tuple[httpx.Client, httpx
     with GatewayThread(upstreams.gateway_config(), shared_queries=shared) as one, \
             GatewayThread(upstreams.gateway_config(), shared_queries=shared) as other, \
             httpx.Client(base_url=one.url) as to_one, httpx.Client(base_url=other.url) as to_other:
+        one.wait_ready()
+        other.wait_ready()
         yield to_one, to_other, shared
 
 

@@ -30,6 +30,7 @@ class ServerConfig:
     port: int = field(default=8000, metadata={"max": 65535})
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
     read_timeout_s: float = field(default=10.0, metadata=POSITIVE)
     """How long a client may take to send a request's head, and its body again: a slow client is cut off."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from sandbox import SandboxThread
@@ -31,13 +30,6 @@ def gateway(upstreams: SandboxThread) -> Iterator[GatewayThread]:
 @pytest.fixture(scope="session")
 def client(gateway: GatewayThread) -> Iterator[GraphQLClient]:
     with GraphQLClient(gateway.url) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def http(gateway: GatewayThread) -> Iterator[httpx.Client]:
-    """Plain HTTP to the shared gateway, for what is not GraphQL."""
-    with httpx.Client(base_url=gateway.url, timeout=10) as client:
         yield client
 
 

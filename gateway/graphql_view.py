@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
+from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
@@ -115,6 +116,9 @@ class GraphQLView:
                 query, variable_values=graphql.variables, context_value=context,
                 operation_name=graphql.operation_name, allowed_operation_types=(OperationType.QUERY,),
             )
+        except MissingQueryError:  # an empty text, given as 'query' or registered under its hash
+            return _Answer(_errors_body([_EMPTY_QUERY, *context.errors]), _request_error_status(media_type),
+                           kept=False)
         except CannotGetOperationTypeError:
             return _Answer(_errors_body([_unknown_operation(graphql.operation_name), *context.errors]),
                            _request_error_status(media_type), kept=False)
@@ -173,4 +177,5 @@ def _unknown_operation(name: str | None) -> GraphQLError:
     return bad_user_input("the document must hold exactly one operation, or 'operationName' must name one")
 
 
+_EMPTY_QUERY = bad_user_input("the query is empty")
 _ONLY_QUERIES = bad_user_input("only queries are served: the schema has no mutation and no subscription")

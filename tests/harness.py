@@ -144,11 +144,13 @@ class GatewayProcess:
 
 
 class Meanwhile(Generic[T]):
-    """Calls ``action`` over and over from ``threads`` threads while the ``with`` block runs; ``results`` holds what
-    each call returned. What the block does meanwhile (:meth:`alongside`) is counted against them, never timed."""
+    """Calls ``action`` over and over (``pause_s`` apart) from ``threads`` threads while the ``with`` block runs;
+    ``results`` holds what each call returned. What the block does meanwhile (:meth:`alongside`) is counted against
+    them, never timed."""
 
-    def __init__(self, action: Callable[[], T], threads: int = 1) -> None:
+    def __init__(self, action: Callable[[], T], threads: int = 1, pause_s: float = 0.0) -> None:
         self._action = action
+        self._pause_s = pause_s
         self._stop = threading.Event()
         self.results: list[T] = []
         self.failure: Exception | None = None
@@ -156,7 +158,7 @@ class Meanwhile(Generic[T]):
 
     def _run(self) -> None:
         try:
-            while not self._stop.is_set():
+            while not self._stop.wait(self._pause_s):
                 self.results.append(self._action())
         except Exception as exc:  # an assertion in the action: the test reads it on leaving the block
             self.failure = exc

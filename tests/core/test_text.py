@@ -24,6 +24,8 @@ from tests import skill_week
         ("中文 课程", "中文 课程"),  # other scripts are kept, not dropped
         ("snake_case", "snake case"),
         ("  \t ", ""),
+        ("digi\u200btal mar\u00adke\u2060ting", "digital marketing"),  # invisible characters join, not split
+        ("\ufeffKue\u200d\ufe0f \U000e0041", "kue"),
     ],
 )
 def test_fold(text: str, folded: str) -> None:

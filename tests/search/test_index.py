@@ -21,7 +21,7 @@ from core.image import Image
 from core.snapshot import image_of
 from core.text import compact, fold
 from refresher.indexing import index_part
-from search.index import CourseFilter, CourseSort, Mask, SearchError, SearchIndex
+from search.index import MAX_TEXT_CHARS, CourseFilter, CourseSort, Mask, SearchError, SearchIndex
 from tests import skill_week
 from tests.search_spec import course_terms, expected, facet, holds_every_word, official, title_terms
 from tests.skill_week import PLATFORMS, PRICES
@@ -399,3 +399,27 @@ def test_a_category_outside_the_taxonomy_counts_as_lainnya(listings: list[Listin
     odd = replace(listings[0], listing_id="odd", category="Kecantikan", provider=Provider("LKP Ayu", None))
     index = build([odd])
     assert index.search(CourseFilter(categories=("lainnya",)), CourseSort.RELEVANCE, 5).listings == (odd,)
+
+
+# -- the filter, normalised once per request ------------------------------------------------------------------
+
+def test_empty_criteria_are_no_criteria_and_equal_filters_share_cursors() -> None:
+    plain = CourseFilter()
+    for empty in (CourseFilter(platforms=()), CourseFilter(categories=(), methods=()), CourseFilter(search=" !? "),
+                  CourseFilter(provider="")):
+        assert empty == plain and empty.fingerprint(CourseSort.RELEVANCE) == plain.fingerprint(CourseSort.RELEVANCE)
+    assert CourseFilter(search="Kué  DIGI\u200bTAL", platforms=(" Tokopedia", "tokopedia")) == CourseFilter(
+        search="kue digital", platforms=("tokopedia",))
+
+
+def test_a_text_is_bounded_before_and_after_folding() -> None:
+    assert CourseFilter(search="a" * MAX_TEXT_CHARS).search == "a" * MAX_TEXT_CHARS
+    for too_long in ("a" * (MAX_TEXT_CHARS + 1), "\ufdfa" * (MAX_TEXT_CHARS // 18 + 1)):
+        with pytest.raises(SearchError, match=f"at most {MAX_TEXT_CHARS} characters"):
+            CourseFilter(search=too_long)
+        with pytest.raises(SearchError, match="provider text"):
+            CourseFilter(provider=too_long)
+
+
+def test_a_lone_surrogate_has_a_fingerprint() -> None:
+    assert CourseFilter(provider="x\ud800", categories=("\udfff",)).fingerprint(CourseSort.PRICE_ASC)

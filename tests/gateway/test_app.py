@@ -57,3 +57,13 @@ def test_a_bad_request_is_a_clear_error_never_a_500(http: httpx.Client, body: by
     if answer.headers.get("content-type", "").startswith("application/json") and "errors" in answer.json():
         for error in answer.json()["errors"]:
             assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+
+
+def test_readiness_and_metrics_say_what_this_process_does(http: httpx.Client) -> None:
+    ready = http.get("/readyz").json()
+    assert ready["reader"] is True and ready["redis"] is None  # one process plays both roles, no Redis
+    assert ready["catalogue"]["version"] > 0 and ready["catalogue"]["age_s"] >= 0
+    metrics = http.get("/metrics").text
+    assert "prakerja_feed_reader 1.0" in metrics and "prakerja_redis_reachable 0.0" in metrics
+    assert "prakerja_catalogue_version " in metrics and "prakerja_catalogue_age_seconds " in metrics
+    assert 'prakerja_feed_refreshes_total{platform="tokopedia",result="ok"}' in metrics  # from the refresher

@@ -69,7 +69,7 @@ def gateway_process(sandbox: SandboxThread, workdir: Path, /, **overrides: Any) 
     port = free_port()
     config = workdir / f"gateway-{port}.toml"
     config.write_text(config_toml(sandbox.gateway_config(**{"server": {"port": port}, **overrides})))
-    command = [sys.executable, "-m", "gateway.cli", "serve", "--config", str(config)]
+    command = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
     with _running(command, f"http://127.0.0.1:{port}", "/readyz") as server:
         # Ready means every feed was tried, not read: a gateway with nothing to search would measure nothing.
         answer = httpx.post(f"{server.url}/graphql", json={"query": "{ courses(first: 1) { totalCount } }"}).json()

@@ -92,7 +92,7 @@ class GatewayProcess:
     def start(self) -> GatewayProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gateway.cli", "serve", "--config", os.fspath(self.config_path),
+                [sys.executable, "-m", "gateway", "serve", "--config", os.fspath(self.config_path),
                  "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         return self

@@ -31,6 +31,7 @@ class TokopediaAdapter(Adapter):
     default_name = "Tokopedia"
     api_key_header = "Authorization"
     api_key_scheme = "Bearer"
+    id_field = "product_id"
 
     async def pages(self) -> AsyncIterator[Sequence[Any]]:
         page = 1
@@ -42,9 +43,12 @@ class TokopediaAdapter(Adapter):
                 total_pages = data["total_pages"]
                 products = data["products"]
             except (KeyError, TypeError):
-                raise FeedError(f"page {page} is not a Tokopedia product page") from None
+                raise FeedError("not a Tokopedia product page") from None
             if error:
-                raise FeedError(f"page {page} failed with error code {str(error)[:80]!r}")
+                raise FeedError(f"failed with error code {str(error)[:80]!r}")
+            if data.get("page", page) != page:
+                # A page that answers as another would count that page's listings twice, or loop.
+                raise FeedError(f"asked for page {page}, the answer is for another page")
             yield products
             if not isinstance(total_pages, int) or page >= total_pages:
                 return

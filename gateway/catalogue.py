@@ -27,7 +27,8 @@ import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
 from gateway.breaker import Breaker
-from gateway.config import Config, ConfigError
+from gateway.config import CatalogueConfig, Config, ConfigError, PlatformConfig
+from gateway.feed_report import FeedReport
 from gateway.metrics import Metrics
 from gateway.pacing import in_worker
 from gateway.search import IndexPart, SearchIndex
@@ -54,6 +55,8 @@ class FeedState:
     last_success_at: datetime | None = None
     last_error: str | None = None
     attempted: bool = False
+    report: FeedReport | None = None
+    """The accounting of the latest refresh, failed or not: what ``check-feed`` would say of the feed now."""
 
     def status(self, now: datetime, stale_after_s: float) -> PlatformStatus:
         if self.suspended:
@@ -79,6 +82,22 @@ class Snapshot:
 
 
 _EMPTY = IndexPart.of(())
+
+
+def feed_session() -> aiohttp.ClientSession:
+    """The HTTP client the feeds are read with, by a refresh and by ``check-feed`` alike."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit_per_host=4), auto_decompress=True, raise_for_status=False
+    )
+
+
+def refresh_budget_s(catalogue: CatalogueConfig, platform: PlatformConfig) -> float:
+    """How long one refresh of a platform may take.
+
+    At least one request's timeout, so that a short interval still lets a slow page arrive; else the interval,
+    so that a refresh that fails slowly (a feed crawling page after page) ends when the next one is due.
+    """
+    return max(catalogue.refresh_interval_s, platform.timeout_s)
 
 
 class Catalogue:
@@ -112,9 +131,7 @@ class Catalogue:
         return all(feed.attempted for feed in self.snapshot.feeds.values())
 
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit_per_host=4), auto_decompress=True, raise_for_status=False
-        )
+        self._session = feed_session()
         for slug, platform in self._platforms.items():
             self._adapters[slug] = ADAPTERS[platform.adapter_name](platform, self._session)
             self._metrics.breaker_open.labels(slug).set(0)
@@ -145,19 +162,18 @@ class Catalogue:
         breaker = self._breakers[slug]
         adapter = self._adapters[slug]
         platform = self._platforms[slug]
-        # At least one request's timeout, so that a short interval still lets a slow page arrive; else the interval,
-        # so that a refresh that fails slowly (a feed crawling page after page) ends when the next one is due.
-        budget = max(self._config.catalogue.refresh_interval_s, platform.timeout_s)
+        budget = refresh_budget_s(self._config.catalogue, platform)
         started = time.perf_counter()
         try:
             result = await adapter.fetch(budget, retries=0 if breaker.is_open else REFRESH_RETRIES)
         except FeedError as exc:
-            await self._failed(slug, str(exc))
+            await self._failed(slug, str(exc), exc.report)
             return
         except Exception:
             # An adapter bug costs that platform only; its message may hold upstream data, so it is not shown.
             log.exception("refresh of %s failed unexpectedly", slug)
-            await self._failed(slug, "the feed could not be read (internal error)")
+            error = "the feed could not be read (internal error)"
+            await self._failed(slug, error, FeedReport(platform.adapter_name, errors=(error,)))
             return
         finally:
             self._metrics.refresh_seconds.labels(slug).observe(time.perf_counter() - started)
@@ -172,10 +188,10 @@ class Catalogue:
         self._metrics.skipped.labels(slug).set(result.skipped)
         log.info("refreshed %s: %d courses on sale, %d listings skipped", slug, len(part.listings), result.skipped)
         fresh: dict[str, object] = {"skipped": result.skipped, "last_success_at": datetime.now(UTC),
-                                    "last_error": None, "attempted": True}
+                                    "last_error": None, "attempted": True, "report": result.report}
         await self._update(slug, **(fresh if unchanged else {**fresh, "part": part, "source": result.listings}))
 
-    async def _failed(self, slug: str, error: str) -> None:
+    async def _failed(self, slug: str, error: str, report: FeedReport | None) -> None:
         breaker = self._breakers[slug]
         breaker.failed()
         self._metrics.refreshes.labels(slug, "failed").inc()
@@ -183,7 +199,7 @@ class Catalogue:
         if breaker.is_open:
             error = f"circuit breaker open after {breaker.failures} failed refreshes in a row; last: {error}"
         log.warning("refresh of %s failed: %s", slug, error)
-        await self._update(slug, last_error=error, attempted=True)
+        await self._update(slug, last_error=error, attempted=True, report=report)
 
     async def _update(self, slug: str, **changes: object) -> None:
         async with self._rebuild:

@@ -1,4 +1,4 @@
-"""The ``prakerja-gateway`` command: ``serve``, ``demo``, ``sandbox`` and ``schema``."""
+"""The ``prakerja-gateway`` command: ``serve``, ``demo``, ``sandbox``, ``schema`` and ``check-feed``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import socket
 import sys
 from collections.abc import Sequence
 
+import orjson
 import uvicorn
 
+from adapters import ADAPTERS
 from gateway.app import create_app
+from gateway.check_feed import check_feed, describe, feed_url
 from gateway.config import Config, ConfigError, load_config, parse_config
 
 CONFIG_ENV = "PRAKERJA_GATEWAY_CONFIG"
@@ -53,7 +56,35 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the SDL of the running schema")
     schema.set_defaults(run=_schema)
+
+    check = commands.add_parser(
+        "check-feed", help="check a partner's feed before it goes live",
+        description="Read a feed exactly as a refresh would, change nothing, and report. Exit 0: it could go live; "
+                    "1: it could not (it cannot be read whole, or more than 5%% of its listings are unusable).",
+    )
+    check.add_argument("url", type=_feed_url, help="the feed's base URL, as a platform's base_url is configured")
+    check.add_argument("--adapter", default="standard", choices=sorted(ADAPTERS),
+                       help="how to read it (default: standard, the feed of platforms admitted later)")
+    check.add_argument("--api-key", default="", help="sent as the adapter's api key header")
+    check.add_argument("--json", action="store_true", help="one JSON object, for a pipeline")
+    check.set_defaults(run=_check_feed)
     return parser
+
+
+def _feed_url(text: str) -> str:
+    try:
+        return feed_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _check_feed(args: argparse.Namespace) -> int:
+    report = asyncio.run(check_feed(args.url, args.adapter, args.api_key))
+    if args.json:
+        print(orjson.dumps(report.to_json()).decode())
+    else:
+        print(describe(report, args.url))
+    return 0 if report.ok else 1
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -153,5 +153,5 @@ async def test_bad_trainings_are_skipped_and_counted(upstream: Upstream):
 
 async def test_a_page_without_meta_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply({"data": [TRAINING]}))
-    with pytest.raises(FeedError, match="page 1 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 1: the page does not have the expected shape"):
         await upstream.fetch("bukalapak")

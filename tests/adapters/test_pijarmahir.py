@@ -129,5 +129,5 @@ async def test_bad_courses_are_skipped_and_counted(upstream: Upstream):
 
 async def test_a_document_without_data_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply({"errors": [{"status": "500", "title": "Internal"}]}))
-    with pytest.raises(FeedError, match="page 1 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 1: the page does not have the expected shape"):
         await upstream.fetch("pijarmahir")

@@ -111,5 +111,5 @@ async def test_bad_products_are_skipped_and_counted(upstream: Upstream):
 
 async def test_an_error_code_fails_the_page_even_with_http_200(upstream: Upstream):
     upstream.on(PATH, json_reply(page(1, 2, product(1))), json_reply(page(2, 2, error_code="RATE_LIMIT")))
-    with pytest.raises(FeedError, match="page 2 failed with error code 'RATE_LIMIT'"):
+    with pytest.raises(FeedError, match="page 2: failed with error code 'RATE_LIMIT'"):
         await upstream.fetch("tokopedia")

@@ -141,11 +141,12 @@ class Adapter(ABC):
                 items, following = await read_page(cursor)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 raise FeedError("the page does not have the expected shape") from None
+            # Refused before its listings count: a page that leads back is most likely an earlier page again.
+            if following is not None and following in seen:
+                raise FeedError("its next-page cursor leads back to a page already read")
             yield items
             if following is None:
                 return
-            if following in seen:
-                raise FeedError("its next-page cursor leads back to a page already read")
             seen.add(following)
             cursor = following
 

@@ -110,6 +110,19 @@ async def test_hyphenated_categories_map_onto_the_official_ones(upstream: Upstre
     assert listing.category == official
 
 
+async def test_an_unknown_label_is_reported_as_the_feed_writes_it(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(0, 1, training("a", category="kuliner-nusantara"))))
+    result = await upstream.fetch("bukalapak")
+    assert result.listings[0].category == "Lainnya"
+    assert result.report.unmapped_labels == ("kuliner-nusantara",)
+
+
+async def test_a_page_that_answers_for_another_offset_fails_instead_of_counting_it_twice(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(0, 240, training("a"))), json_reply(page(0, 240, training("a"))))
+    with pytest.raises(FeedError, match=r"^page 2: asked for offset 1, the answer is for another offset$"):
+        await upstream.fetch("bukalapak")
+
+
 async def test_several_items_make_a_bundle_and_archived_trainings_are_left_out(upstream: Upstream):
     upstream.on(PATH, json_reply(page(
         0, 3,

@@ -125,6 +125,7 @@ async def test_bad_courses_are_skipped_and_counted(upstream: Upstream):
     result = await upstream.fetch("pijarmahir")
     assert [listing.listing_id for listing in result.listings] == ["good"]
     assert result.skipped == 4
+    assert [u.id for u in result.report.unusable] == ["unknown-provider", "bad-duration", "bad-price", "1"]
 
 
 async def test_a_document_without_data_fails_the_refresh(upstream: Upstream):

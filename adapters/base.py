@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 
-from gateway.config import PlatformConfig
-from gateway.feed_report import FeedReport
-from gateway.pacing import in_worker, paced
-from gateway.text import html_to_text
-from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
-from gateway.upstream import read_capped
+from core.config import PlatformConfig
+from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
+from core.feed_report import FeedReport
+from core.pacing import in_worker, paced
+from core.text import html_to_text
+from core.upstream import read_capped
 
 from .tally import FeedTally
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing
 
 from .base import (
     Adapter,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.feed_report import MAX_UNUSABLE_SHARE, FeedReport, Missing, PageRead, UnusableListing
-from gateway.types import Listing
+from core.domain import Listing
+from core.feed_report import MAX_UNUSABLE_SHARE, FeedReport, Missing, PageRead, UnusableListing
 
 MAX_NAMED = 1000
 """Unusable listings, labels and duplicate ids named in one report, each: a broken feed of a million listings

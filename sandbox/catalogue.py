@@ -108,7 +108,9 @@ class DemoCatalogue:
                 raise ValueError(f"unknown platform {record.platform!r} in record {record.listing_id!r}")
             if (record.platform, record.listing_id) in self._index:
                 raise ValueError(f"duplicate listing {record.id!r}")
-            grouped[record.platform].extend([record] * (2 if record.id in self.repeated else 1))
+            grouped[record.platform].append(record)
+            if self.repeated and record.id in self.repeated:
+                grouped[record.platform].append(record)
             self._index[record.platform, record.listing_id] = record
         self.by_platform: Mapping[str, tuple[CourseRecord, ...]] = {k: tuple(v) for k, v in grouped.items()}
         """Every platform's records in feed order (platforms without records map to an empty tuple)."""

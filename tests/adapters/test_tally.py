@@ -8,13 +8,13 @@ import pytest
 
 from adapters import FeedError
 from adapters.tally import MAX_NAMED
-from gateway.feed_report import FeedReport, Missing, UnusableListing
+from core.feed_report import FeedReport, Missing, UnusableListing
 
 from .conftest import Reply, Upstream, json_reply
 from .test_standard import PATH, course
 
 
-def feed(*courses: dict[str, Any], following: str | None = None) -> Reply:
+def feed(*courses: Any, following: str | None = None) -> Reply:
     return json_reply({"courses": list(courses), "next_page_token": following})
 
 

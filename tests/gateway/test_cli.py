@@ -105,32 +105,3 @@ def test_demo_serves_every_platform_with_no_bundle() -> None:
         process.terminate()
         process.wait(timeout=10)
 
-
-@pytest.mark.parametrize(
-    ("args", "named"),
-    [
-        ([], "url"),
-        (["karier.mu/feed"], "http:// or https://"),
-        (["http://127.0.0.1:9", "--adapter", "shopee"], "--adapter"),
-    ],
-)
-def test_check_feed_with_bad_arguments_exits_2(args: list[str], named: str) -> None:
-    result = run("check-feed", *args)
-    assert result.returncode == 2 and result.stdout == ""
-    assert named in result.stderr and "Traceback" not in result.stderr
-
-
-def test_check_feed_reads_a_partners_feed_and_exits_by_what_it_found() -> None:
-    from sandbox import Fault, SandboxThread
-
-    with SandboxThread(courses=300) as sandbox:
-        url = sandbox.urls["karirmu"]
-        fit = run("check-feed", url)
-        sandbox.set_fault("karirmu", Fault(status=404))
-        unfit = run("check-feed", url, "--json")
-    assert fit.returncode == 0 and fit.stdout.startswith(f"{url} read with the 'standard' adapter: could go live.")
-    on_sale = len(sandbox.catalogue.on_sale("karirmu"))
-    assert f"\n  on sale    {on_sale:>7}\n" in fit.stdout
-    assert unfit.returncode == 1
-    assert unfit.stdout.startswith('{"ok":false,"adapter":"standard",') and unfit.stdout.count("\n") == 1
-    assert '"errors":["page 1: HTTP 404 from /prakerja-feed/v1/courses"]' in unfit.stdout

@@ -1,28 +1,58 @@
 """``prakerja-gateway check-feed``: a partner's feed read exactly as a refresh reads it, then reported.
 
-The same adapter, HTTP client, budget and retries as a refresh (:mod:`gateway.catalogue`); nothing is kept.
+The same adapter, HTTP client, budget and retries as a refresh (:mod:`refresher.catalogue`); nothing is kept.
+The command joins the gateway's CLI through the ``prakerja_gateway.commands`` entry points.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import orjson
+
 from adapters import ADAPTERS, FeedError
-from gateway.catalogue import REFRESH_RETRIES, feed_session, refresh_budget_s
-from gateway.config import CatalogueConfig, PlatformConfig
-from gateway.feed_report import MAX_UNUSABLE_SHARE, FeedReport
+from core.config import CatalogueConfig, PlatformConfig
+from core.feed_report import MAX_UNUSABLE_SHARE, FeedReport
+
+from .catalogue import REFRESH_RETRIES, feed_session, refresh_budget_s
+
+if TYPE_CHECKING:  # the refresher does not load the server to read a feed
+    from gateway.cli import CommandGroup
 
 SHOWN = 20
 """Unusable listings, labels, ids and pages listed one a line in the readable report; ``--json`` has them all."""
+
+
+def add_check_feed(commands: CommandGroup) -> None:
+    check = commands.add_parser(
+        "check-feed", help="check a partner's feed before it goes live",
+        description="Read a feed exactly as a refresh would, change nothing, and report. Exit 0: it could go live; "
+                    "1: it could not (it cannot be read whole, or more than 5%% of its listings are unusable).",
+    )
+    check.add_argument("url", type=feed_url, help="the feed's base URL, as a platform's base_url is configured")
+    check.add_argument("--adapter", default="standard", choices=sorted(ADAPTERS),
+                       help="how to read it (default: standard, the feed of platforms admitted later)")
+    check.add_argument("--api-key", default="", help="sent as the adapter's api key header")
+    check.add_argument("--json", action="store_true", help="one JSON object, for a pipeline")
+    check.set_defaults(run=_run)
 
 
 def feed_url(text: str) -> str:
     """The feed's base URL as a platform's ``base_url`` is configured (without a trailing slash)."""
     parts = urlsplit(text.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("the feed's URL must start with http:// or https:// and name a host")
+        raise argparse.ArgumentTypeError("the feed's URL must start with http:// or https:// and name a host")
     return text.strip().rstrip("/")
+
+
+def _run(args: argparse.Namespace) -> int:
+    report = asyncio.run(check_feed(args.url, args.adapter, args.api_key))
+    print(orjson.dumps(report.to_json()).decode() if args.json else describe(report, args.url))
+    return 0 if report.ok else 1
 
 
 async def check_feed(url: str, adapter: str, api_key: str = "") -> FeedReport:

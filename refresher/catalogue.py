@@ -26,13 +26,13 @@ from datetime import UTC, datetime
 import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
-from gateway.breaker import Breaker
-from gateway.config import CatalogueConfig, Config, ConfigError, PlatformConfig
-from gateway.feed_report import FeedReport
-from gateway.metrics import Metrics
-from gateway.pacing import in_worker
-from gateway.search import IndexPart, SearchIndex
-from gateway.types import Listing, PlatformStatus
+from core.breaker import Breaker
+from core.config import CatalogueConfig, Config, ConfigError, PlatformConfig
+from core.domain import Listing, PlatformStatus
+from core.feed_report import FeedReport
+from core.metrics import Metrics
+from core.pacing import in_worker
+from search.index import IndexPart, SearchIndex
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ A clean feed is checked against the sandbox's own records; then each defect is i
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -341,3 +343,39 @@ def test_the_readable_report_of_a_feed_fit_to_go_live(sandbox: SandboxThread,
     assert re.search(rf"^{len(mine)} listings in 2 pages, each counted once:$", text, re.MULTILINE)
     assert re.search(r"^  without an NIB +1$", text, re.MULTILINE)
     assert "Category labels that fall to Lainnya: 1\n  'Kuliner Nusantara'" in text
+
+
+# -- as a process -------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gateway.cli", "check-feed", *args], capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        ([], "url"),
+        (["karier.mu/feed"], "http:// or https://"),
+        (["http://127.0.0.1:9", "--adapter", "shopee"], "--adapter"),
+    ],
+)
+def test_bad_arguments_exit_2(args: list[str], named: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert named in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_as_a_process_it_exits_by_what_it_found() -> None:
+    with SandboxThread(courses=300) as sandbox:
+        url = sandbox.urls["karirmu"]
+        fit = run(url)
+        sandbox.set_fault("karirmu", Fault(status=404))
+        unfit = run(url, "--json")
+    assert fit.returncode == 0 and fit.stdout.startswith(f"{url} read with the 'standard' adapter: could go live.")
+    on_sale = len(sandbox.catalogue.on_sale("karirmu"))
+    assert f"\n  on sale    {on_sale:>7}\n" in fit.stdout
+    assert unfit.returncode == 1
+    assert unfit.stdout.startswith('{"ok":false,"adapter":"standard",') and unfit.stdout.count("\n") == 1
+    assert '"errors":["page 1: HTTP 404 from /prakerja-feed/v1/courses"]' in unfit.stdout

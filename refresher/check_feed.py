@@ -46,6 +46,9 @@ def feed_url(text: str) -> str:
     parts = urlsplit(text.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError("the feed's URL must start with http:// or https:// and name a host")
+    if parts.query or parts.fragment:
+        # The adapter appends its own paths and parameters to the base URL, as to a configured base_url.
+        raise argparse.ArgumentTypeError("give the feed's base URL, without ?query or #fragment")
     return text.strip().rstrip("/")
 
 
@@ -101,7 +104,7 @@ def describe(report: FeedReport, url: str) -> str:
         total = sum(page.bytes for page in report.responses)
         slowest = max(report.responses, key=lambda page: page.ms)
         lines += ["", f"Answers: {len(report.responses)}, {_size(total)} in all; "
-                      f"slowest page {slowest.page}, {slowest.ms:g} ms"]
+                      f"slowest page {slowest.page}, {slowest.ms:.1f} ms"]
         lines += _some(f"  page {page.page:>4}  {page.ms:>8.1f} ms  {_size(page.bytes):>10}"
                        for page in report.responses)
     return "\n".join(lines)

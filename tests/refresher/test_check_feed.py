@@ -184,6 +184,15 @@ def test_a_missing_api_key_is_an_http_error(sandbox: SandboxThread, capsys: pyte
     assert code == 1 and report["errors"] == ["page 1: HTTP 401 from /v1/prakerja/products"]
 
 
+def test_the_api_key_is_never_shown(sandbox: SandboxThread, capsys: pytest.CaptureFixture[str]) -> None:
+    for output in ([], ["--json"]):
+        code = main(["check-feed", sandbox.urls["bukalapak"], "--adapter", "bukalapak", "--api-key", "wrong-k3y",
+                     *output])
+        shown = capsys.readouterr()
+        assert code == 1 and "HTTP 401" in shown.out
+        assert "wrong-k3y" not in shown.out + shown.err
+
+
 @pytest.mark.parametrize("slug", PLATFORMS)
 def test_a_garbage_body_stops_it(sandbox: SandboxThread, check: Check, slug: str) -> None:
     sandbox.set_fault(slug, Fault(garbage=True))
@@ -358,6 +367,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     [
         ([], "url"),
         (["karier.mu/feed"], "http:// or https://"),
+        (["https://karier.mu/prakerja-feed/v1/courses?page_token="], "without ?query"),
         (["http://127.0.0.1:9", "--adapter", "shopee"], "--adapter"),
     ],
 )

@@ -5,6 +5,7 @@ Plain data, JSON-ready through :meth:`FeedReport.to_json`, so that it can travel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -72,3 +73,18 @@ class FeedReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeedReport:
+        """A report from :meth:`to_json` (or ``dataclasses.asdict``), as it travels with a snapshot."""
+        fields = {key: value for key, value in data.items() if key != "ok"}  # ``ok`` follows from ``errors``
+        return cls(**{
+            **fields,
+            "unusable": tuple(UnusableListing(**listing) for listing in data["unusable"]),
+            "missing": Missing(**data["missing"]),
+            "unmapped_labels": tuple(data["unmapped_labels"]),
+            "duplicate_ids": tuple(data["duplicate_ids"]),
+            "errors": tuple(data["errors"]),
+            "retried": tuple(data["retried"]),
+            "responses": tuple(PageRead(**page) for page in data["responses"]),
+        })

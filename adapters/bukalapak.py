@@ -41,7 +41,7 @@ class BukalapakAdapter(Adapter):
         body = (await self.get("/prakerja/v2/trainings", {"offset": str(offset), "limit": str(PAGE_SIZE)})).json()
         trainings, meta = body["data"], body["meta"]
         total = meta["total"]
-        if meta.get("offset", offset) != offset:
+        if str(meta.get("offset", offset)) != str(offset):  # as text: an offset may come as "50"
             # A page that answers for another offset would count its listings twice, or loop.
             raise FeedError(f"asked for offset {offset}, the answer is for another offset")
         # Advancing by what came back, not by the limit asked for, so a server that caps the page loses nothing;

@@ -46,7 +46,7 @@ class TokopediaAdapter(Adapter):
                 raise FeedError("not a Tokopedia product page") from None
             if error:
                 raise FeedError(f"failed with error code {str(error)[:80]!r}")
-            if data.get("page", page) != page:
+            if str(data.get("page", page)) != str(page):  # as text: a page number may come as "2"
                 # A page that answers as another would count that page's listings twice, or loop.
                 raise FeedError(f"asked for page {page}, the answer is for another page")
             yield products

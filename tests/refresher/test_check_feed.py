@@ -193,6 +193,13 @@ def test_the_api_key_is_never_shown(sandbox: SandboxThread, capsys: pytest.Captu
         assert "wrong-k3y" not in shown.out + shown.err
 
 
+def test_a_feed_that_cannot_be_reached_stops_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-feed", "http://127.0.0.1:9", "--json"]) == 1
+    report = orjson.loads(capsys.readouterr().out)
+    assert report["errors"] == ["page 1: cannot reach the platform (ClientConnectorError)"]
+    assert len(report["retried"]) == 2  # read again, as a refresh would
+
+
 @pytest.mark.parametrize("slug", PLATFORMS)
 def test_a_garbage_body_stops_it(sandbox: SandboxThread, check: Check, slug: str) -> None:
     sandbox.set_fault(slug, Fault(garbage=True))

@@ -10,7 +10,6 @@ from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing
 
 from .base import (
     Adapter,
-    FeedError,
     ListingError,
     hours,
     learning_method,
@@ -41,12 +40,10 @@ class BukalapakAdapter(Adapter):
         body = (await self.get("/prakerja/v2/trainings", {"offset": str(offset), "limit": str(PAGE_SIZE)})).json()
         trainings, meta = body["data"], body["meta"]
         total = meta["total"]
-        if str(meta.get("offset", offset)) != str(offset):  # as text: an offset may come as "50"
-            # A page that answers for another offset would count its listings twice, or loop.
-            raise FeedError(f"asked for offset {offset}, the answer is for another offset")
-        # Advancing by what came back, not by the limit asked for, so a server that caps the page loses nothing;
-        # an empty page before the total repeats the offset, which walk() refuses.
-        following = offset + len(trainings)
+        # Advancing by what came back, from the offset the answer says it is for, not by the limit asked for: a
+        # server that caps the page loses nothing, and an empty page before the total or an answer for an earlier
+        # offset leads back to an offset already read, which walk() refuses.
+        following = int(meta.get("offset", offset)) + len(trainings)
         return trainings, following if following < total else None
 
     def parse(self, raw: Any) -> Listing | None:

@@ -33,26 +33,20 @@ class TokopediaAdapter(Adapter):
     api_key_scheme = "Bearer"
     id_field = "product_id"
 
-    async def pages(self) -> AsyncIterator[Sequence[Any]]:
-        page = 1
-        while True:
-            body = (await self.get("/v1/prakerja/products", {"page": str(page), "per_page": str(PER_PAGE)})).json()
-            try:
-                error = body["header"]["error_code"]
-                data = body["data"]
-                total_pages = data["total_pages"]
-                products = data["products"]
-            except (KeyError, TypeError):
-                raise FeedError("not a Tokopedia product page") from None
-            if error:
-                raise FeedError(f"failed with error code {str(error)[:80]!r}")
-            if str(data.get("page", page)) != str(page):  # as text: a page number may come as "2"
-                # A page that answers as another would count that page's listings twice, or loop.
-                raise FeedError(f"asked for page {page}, the answer is for another page")
-            yield products
-            if not isinstance(total_pages, int) or page >= total_pages:
-                return
-            page += 1
+    def pages(self) -> AsyncIterator[Sequence[Any]]:
+        return self.walk(1, self._page)
+
+    async def _page(self, page: int) -> tuple[Any, int | None]:
+        body = (await self.get("/v1/prakerja/products", {"page": str(page), "per_page": str(PER_PAGE)})).json()
+        if error := body["header"]["error_code"]:
+            raise FeedError(f"failed with error code {str(error)[:80]!r}")
+        data = body["data"]
+        # The next page is the one after the page the answer says it is: an answer for an earlier page leads back.
+        answered = int(data.get("page", page))
+        total_pages = data["total_pages"]
+        if not isinstance(total_pages, int) or answered >= total_pages:
+            return data["products"], None
+        return data["products"], answered + 1
 
     def parse(self, raw: Any) -> Listing | None:
         if raw["status"] != "ACTIVE":

@@ -12,6 +12,11 @@ MAX_TEXT = 100
 """Characters of an id or a label the feed wrote that a report repeats."""
 
 
+def _clip(text: str) -> str:
+    """Feed text as a report repeats it: bounded, and printable (a report is read on terminals)."""
+    return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text[:MAX_TEXT])
+
+
 class FeedTally:
     """Counts one reading as it goes: each raw listing once, as inactive, unusable, bundle or on sale.
 
@@ -52,7 +57,7 @@ class FeedTally:
 
     def unmapped(self, label: str) -> None:
         """The listing being read has a category label that falls to ``Lainnya``; kept if the listing is."""
-        self._pending_labels.append(" ".join(label.split())[:MAX_TEXT])
+        self._pending_labels.append(_clip(" ".join(label.split())))
 
     def inactive(self) -> None:
         self._inactive += 1
@@ -61,7 +66,7 @@ class FeedTally:
     def unusable(self, listing_id: str | None, reason: str) -> None:
         self._unusable_count += 1
         if len(self._unusable) < MAX_NAMED:
-            self._unusable.append(UnusableListing(listing_id[:MAX_TEXT] if listing_id else None, reason))
+            self._unusable.append(UnusableListing(_clip(listing_id) if listing_id else None, reason))
         self._pending_labels.clear()
 
     def listing(self, listing: Listing) -> None:
@@ -72,7 +77,7 @@ class FeedTally:
         self._pending_labels.clear()
         if listing.listing_id in self._ids:
             if len(self._duplicates) < MAX_NAMED:
-                self._duplicates[listing.listing_id[:MAX_TEXT]] = None
+                self._duplicates[_clip(listing.listing_id)] = None
         else:
             self._ids.add(listing.listing_id)
         if listing.is_bundle:

@@ -114,7 +114,7 @@ def _some(lines: Iterable[str]) -> list[str]:
     shown = list(lines)
     if len(shown) <= SHOWN:
         return shown
-    return [*shown[:SHOWN], f"  ... and {len(shown) - SHOWN} more (--json lists them)"]
+    return [*shown[:SHOWN], f"  ... and {len(shown) - SHOWN} more named with --json"]
 
 
 def _size(size: int) -> str:

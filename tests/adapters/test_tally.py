@@ -116,8 +116,10 @@ async def test_a_broken_feed_is_named_in_bounded_lists_with_whole_counts(upstrea
     assert report.listings == 2 * broken
 
 
-async def test_an_id_or_label_the_feed_writes_is_repeated_only_in_part(upstream: Upstream):
-    upstream.on(PATH, feed(course("k" * 10_000, price="?"), course("a", category="L" * 10_000)))
+async def test_an_id_or_label_the_feed_writes_is_repeated_only_in_part_and_printable(upstream: Upstream):
+    upstream.on(PATH, feed(course("k" * 10_000, price="?"), course("a", category="L" * 10_000),
+                           course("\x1b[2Jx"), course("\x1b[2Jx")))
     report = await report_of(upstream)
     assert report.unusable[0].id == "k" * 100
     assert report.unmapped_labels == ("L" * 100,)
+    assert report.duplicate_ids == ("\N{REPLACEMENT CHARACTER}[2Jx",)

@@ -42,12 +42,13 @@ class ServerProcess:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """The process stopped (SIGSTOP) and so taking no CPU at all, then continued."""
-        os.kill(self.pid, signal.SIGSTOP)
+        """The process and its children (the refresher, workers) stopped (SIGSTOP), so taking no CPU at all, then
+        continued."""
+        os.killpg(self.pid, signal.SIGSTOP)
         try:
             yield
         finally:
-            os.kill(self.pid, signal.SIGCONT)
+            os.killpg(self.pid, signal.SIGCONT)
 
 
 def _kb(field: str) -> int:
@@ -98,13 +99,14 @@ def bare_process(body: bytes, workdir: Path) -> Iterator[ServerProcess]:
 
 @contextmanager
 def _running(command: list[str], url: str, ready_path: str) -> Iterator[ServerProcess]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A session of its own: the process's children (refresher, workers) are paused and stopped with it.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_ready(url + ready_path, process)
         yield ServerProcess(url, process.pid)
     finally:
-        process.send_signal(signal.SIGCONT)  # a paused process would never see the terminate
-        process.terminate()
+        os.killpg(process.pid, signal.SIGCONT)  # a paused process would never see the terminate
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 

@@ -31,12 +31,12 @@ def add_check_feed(commands: CommandGroup) -> None:
     check = commands.add_parser(
         "check-feed", help="check a partner's feed before it goes live",
         description="Read a feed exactly as a refresh would, change nothing, and report. Exit 0: it could go live; "
-                    "1: it could not (it cannot be read whole, or more than 5%% of its listings are unusable).",
+                    "1: it could not (it cannot be read whole, or more than 5% of its listings are unusable).",
     )
     check.add_argument("url", type=feed_url, help="the feed's base URL, as a platform's base_url is configured")
     check.add_argument("--adapter", default="standard", choices=sorted(ADAPTERS),
                        help="how to read it (default: standard, the feed of platforms admitted later)")
-    check.add_argument("--api-key", default="", help="sent as the adapter's api key header")
+    check.add_argument("--api-key", default="", help="sent as the adapter's api key header (default: none)")
     check.add_argument("--json", action="store_true", help="one JSON object, for a pipeline")
     check.set_defaults(run=_run)
 

@@ -1,9 +1,10 @@
 """The HTTP server the gateway runs on: uvicorn, with a deadline on reading each request.
 
-uvicorn bounds neither how long a client may take to send a request's head nor its body: 300 connections trickling
-a byte at a time were held open for as long as the clients liked. Here a client has ``server.read_timeout_s`` from
-connecting (or from the previous answer on a kept-alive connection) to finish sending a request's head, or the
-connection is answered 408 and closed; the body has as long again, counted by :class:`gateway.middleware.BodyLimit`.
+uvicorn bounds neither how long a client may take to send a request's head nor its body: connections trickling a
+byte at a time are held open, each with what it sent so far, for as long as the clients like. Here a client has
+``server.read_timeout_s`` from connecting (or from the previous answer on a kept-alive connection) to finish
+sending a request's head, or the connection is answered 408 and closed; the body has as long again, counted by
+:class:`gateway.middleware.BodyLimit`.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 A query parses and validates to the same document and the same errors every time, so both are kept under the
 query's text. strawberry's ``ParserCache`` and ``ValidationCache`` bound their entries by count, and an entry of a
-megabyte-long query holds megabytes: fifty such queries held a hundred megabytes. Here each entry is charged for
-its text and its tokens (a parsed token, with its AST node, takes about 650 bytes), and the least recently used
-entries go once the charges pass ``max_bytes``.
+long query holds its text twice and its tokens: a few hundred distinct long queries filled a gigabyte. Here each
+entry is charged for its text and its tokens (a parsed token, with its AST node, takes about 650 bytes), and the
+least recently used entries go once the charges pass ``max_bytes``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class CachedDocuments(SchemaExtension):
             try:
                 document = parse(query, **context.parse_options)
             except GraphQLSyntaxError as error:
-                raise parser_refusal(error, context.parse_options.get("max_tokens")) from None
+                raise parser_refusal(error, max_tokens) from None
             self._entry = self._documents.add(query, document)
         context.graphql_document = self._entry.document
         yield

@@ -363,7 +363,7 @@ def test_the_readable_report_of_a_feed_fit_to_go_live(sandbox: SandboxThread,
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gateway.cli", "check-feed", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gateway", "check-feed", *args], capture_output=True, text=True,
                           timeout=120, check=False)
 
 

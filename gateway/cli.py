@@ -152,3 +152,11 @@ def _schema(args: argparse.Namespace) -> int:
     print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL
     return 0
 
+
+
+if __name__ == "__main__":
+    # Run as ``python -m gateway.cli``, this file is ``__main__``: the commands other packages add import
+    # ``gateway.cli`` itself, so its ``main`` runs, and the exceptions it catches are the ones they raise.
+    from gateway.cli import main as main_of_the_module
+
+    raise SystemExit(main_of_the_module())

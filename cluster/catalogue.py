@@ -1,0 +1,174 @@
+"""The deployment's catalogue, published by the reader and picked up by every process.
+
+The catalogue is opaque bytes (whatever format the refresher produces), kept in one Redis hash with its version and
+publication time, so a process always reads a version and its bytes together. Versions only grow: a publication
+takes the larger of the version in Redis and the newest this process knows, plus one, so a Redis restarted empty
+never takes the deployment back to an older version number. Each publication is announced on a channel, which wakes
+every process at once; every process also checks the version every ``catalogue_poll_s`` in case it missed the
+announcement (Redis restarting, a dropped subscription). Only the lease holder may publish, checked inside the same
+script that writes, so a reader that lost its lease cannot overwrite its successor's catalogue.
+
+Redis empty or away never loses a catalogue: every process keeps the one it holds, the reader publishes again what
+it could not publish while Redis was away, and republishes what it holds when it finds Redis without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from .lease import ReaderLease
+from .link import RedisLink, RedisUnavailable
+
+_log = logging.getLogger(__name__)
+
+# KEYS[1] the catalogue hash, KEYS[2] the reader lease; ARGV[1] the publisher's lease id, ARGV[2] the newest version
+# the publisher knows, ARGV[3] the bytes, ARGV[4] the publication time, ARGV[5] the announcement channel.
+# The new version, or 0 when the publisher does not hold the lease.
+_PUBLISH = """
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+local version = math.max(tonumber(redis.call('HGET', KEYS[1], 'version') or '0'), tonumber(ARGV[2])) + 1
+redis.call('HSET', KEYS[1], 'version', version, 'data', ARGV[3], 'published_at', ARGV[4])
+redis.call('PUBLISH', ARGV[5], version)
+return version
+"""
+
+
+@dataclass(frozen=True)
+class PublishedCatalogue:
+    version: int
+    data: bytes
+    published_at: float
+    """Wall-clock time (``time.time()``) of publication on the publisher's machine."""
+
+
+class CatalogueShare:
+    """The newest catalogue this process knows, kept current from Redis by background tasks.
+
+    ``start()`` fetches the deployment's catalogue before it returns, so a process that joins can serve it at once.
+    ``publish()`` is for the lease holder; every process, the reader included, sees each change through ``current``
+    and ``wait_changed()``.
+    """
+
+    def __init__(self, link: RedisLink, lease: ReaderLease) -> None:
+        self._link = link
+        self._lease = lease
+        self.key = link.key("catalogue")
+        self.channel = link.key("catalogue", "published")
+        self._publish = link.client.register_script(_PUBLISH)
+        self._current: PublishedCatalogue | None = None
+        self._unpublished: bytes | None = None
+        self._changed = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def current(self) -> PublishedCatalogue | None:
+        return self._current
+
+    def age_s(self) -> float | None:
+        """Seconds since the current catalogue was published, None before there is one."""
+        return None if self._current is None else max(0.0, time.time() - self._current.published_at)
+
+    async def wait_changed(self) -> PublishedCatalogue:
+        """Waits for a newer catalogue than the current one (fetched or published here) and returns it."""
+        await self._changed.wait()
+        assert self._current is not None  # set before every change is signalled
+        return self._current
+
+    async def start(self) -> PublishedCatalogue | None:
+        await self._sync()
+        self._tasks = [asyncio.create_task(self._poll(), name="catalogue-poll"),
+                       asyncio.create_task(self._listen(), name="catalogue-announcements")]
+        return self._current
+
+    async def aclose(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def publish(self, data: bytes) -> int | None:
+        """Publishes ``data`` as the deployment's catalogue: its version, or None if it could not be published now.
+
+        When Redis is away the bytes are kept and published once it answers, unless this process is no longer the
+        reader by then (or was not: only the lease holder publishes).
+        """
+        self._unpublished = None
+        if not self._lease.is_holder:
+            return None
+        published_at = time.time()
+        known = 0 if self._current is None else self._current.version
+        try:
+            version = await self._link.run(
+                lambda _: self._publish(keys=[self.key, self._lease.key],
+                                        args=[self._lease.holder_id, known, data, repr(published_at), self.channel]),
+                timeout_s=self._link.settings.transfer_timeout_s)
+        except RedisUnavailable:
+            self._unpublished = data
+            return None
+        if not version:
+            return None
+        self._set_current(PublishedCatalogue(int(version), data, published_at))
+        return int(version)
+
+    async def _poll(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._link.settings.catalogue_poll_s):
+                    await self._wake.wait()
+            self._wake.clear()
+            await self._sync()
+
+    async def _sync(self) -> None:
+        if self._unpublished is not None:
+            await self.publish(self._unpublished)
+        try:
+            raw_version = await self._link.run(lambda redis: redis.hget(self.key, "version"))
+        except RedisUnavailable:
+            return
+        in_redis = int(raw_version or 0)
+        held = 0 if self._current is None else self._current.version
+        if in_redis > held:
+            await self._fetch()
+        elif in_redis < held and self._lease.is_holder and self._current is not None:
+            _log.warning("Redis lacks the current catalogue (restarted empty?): publishing it again")
+            await self.publish(self._current.data)
+
+    async def _fetch(self) -> None:
+        try:
+            version, data, published_at = await self._link.run(
+                lambda redis: redis.hmget(self.key, ["version", "data", "published_at"]),
+                timeout_s=self._link.settings.transfer_timeout_s)
+        except RedisUnavailable:
+            return
+        if version is None or not isinstance(data, bytes) or published_at is None:
+            return  # deleted since the version was read
+        fetched = PublishedCatalogue(int(version), data, float(published_at))
+        if self._current is None or fetched.version > self._current.version:
+            self._set_current(fetched)
+
+    def _set_current(self, catalogue: PublishedCatalogue) -> None:
+        self._current = catalogue
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _listen(self) -> None:
+        """Wakes the poll at each announcement; resubscribes whenever the subscription breaks."""
+        settings = self._link.settings
+        while True:
+            try:
+                async with self._link.client.pubsub() as pubsub:
+                    async with asyncio.timeout(settings.call_timeout_s):
+                        await pubsub.subscribe(self.channel)
+                    while True:
+                        if await pubsub.get_message(ignore_subscribe_messages=True, timeout=settings.catalogue_poll_s):
+                            self._wake.set()
+            except (RedisError, OSError, TimeoutError):
+                await asyncio.sleep(settings.reconnect_interval_s)

@@ -5,6 +5,7 @@ link's settings, and while Redis is slow, down or restarted empty each part degr
 then shares again by itself once Redis answers. Nothing here takes a participant's token or data, so none can be
 written to Redis.
 
+- :class:`ClusterMember`: all of the below on one link, started and stopped together.
 - :class:`ReaderLease`: whether this process is the one reading the feeds.
 - :class:`CatalogueShare`: the catalogue the reader publishes, picked up by every process.
 - :class:`SharedRateLimit`: per-client rate limits counted across the deployment.
@@ -15,6 +16,7 @@ written to Redis.
 from .catalogue import CatalogueShare, PublishedCatalogue
 from .lease import ReaderLease
 from .link import RedisLink, RedisUnavailable
+from .member import ClusterMember
 from .persisted_queries import SharedQueryStore
 from .ratelimit import SharedRateLimit
 from .settings import ClusterSettings
@@ -22,6 +24,7 @@ from .status import ClusterStatus
 
 __all__ = [
     "CatalogueShare",
+    "ClusterMember",
     "ClusterSettings",
     "ClusterStatus",
     "PublishedCatalogue",

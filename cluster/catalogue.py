@@ -62,7 +62,9 @@ class CatalogueShare:
         self.channel = link.key("catalogue", "published")
         self._publish = link.client.register_script(_PUBLISH)
         self._current: PublishedCatalogue | None = None
+        # Bytes this process, as the reader, was asked to publish and could not yet.
         self._unpublished: bytes | None = None
+        self._publishing = asyncio.Lock()
         self._changed = asyncio.Event()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -98,25 +100,35 @@ class CatalogueShare:
         """Publishes ``data`` as the deployment's catalogue: its version, or None if it could not be published now.
 
         When Redis is away the bytes are kept and published once it answers, unless this process is no longer the
-        reader by then (or was not: only the lease holder publishes).
+        reader by then (or was not: only the lease holder publishes). A newer ``publish`` replaces bytes kept so.
+        Returns within two ``transfer_timeout_s`` (it may wait for a fetch in progress), never raising.
         """
-        self._unpublished = None
-        if not self._lease.is_holder:
+        async with self._publishing:
+            self._unpublished = data
+            return await self._publish_unpublished()
+
+    async def _publish_unpublished(self) -> int | None:
+        """Publishes the kept bytes, if any; the caller holds ``_publishing``, so the newest bytes always win."""
+        data = self._unpublished
+        if data is None or not self._lease.is_holder:
+            self._unpublished = None
             return None
         published_at = time.time()
         known = 0 if self._current is None else self._current.version
         try:
-            version = await self._link.run(
+            version = int(await self._link.run(
                 lambda _: self._publish(keys=[self.key, self._lease.key],
                                         args=[self._lease.holder_id, known, data, repr(published_at), self.channel]),
-                timeout_s=self._link.settings.transfer_timeout_s)
+                timeout_s=self._link.settings.transfer_timeout_s))
         except RedisUnavailable:
-            self._unpublished = data
-            return None
+            version = 0
         if not version:
+            # Redis away, or without this process's lease (restarted empty, not yet claimed again): kept for the
+            # next try, which drops it if the lease has gone to another process by then.
             return None
-        self._set_current(PublishedCatalogue(int(version), data, published_at))
-        return int(version)
+        self._unpublished = None
+        self._set_current(PublishedCatalogue(version, data, published_at))
+        return version
 
     async def _poll(self) -> None:
         while True:
@@ -127,19 +139,20 @@ class CatalogueShare:
             await self._sync()
 
     async def _sync(self) -> None:
-        if self._unpublished is not None:
-            await self.publish(self._unpublished)
-        try:
-            raw_version = await self._link.run(lambda redis: redis.hget(self.key, "version"))
-        except RedisUnavailable:
-            return
-        in_redis = int(raw_version or 0)
-        held = 0 if self._current is None else self._current.version
-        if in_redis > held:
-            await self._fetch()
-        elif in_redis < held and self._lease.is_holder and self._current is not None:
-            _log.warning("Redis lacks the current catalogue (restarted empty?): publishing it again")
-            await self.publish(self._current.data)
+        async with self._publishing:
+            await self._publish_unpublished()
+            try:
+                raw_version = await self._link.run(lambda redis: redis.hget(self.key, "version"))
+            except RedisUnavailable:
+                return
+            in_redis = int(raw_version or 0)
+            held = 0 if self._current is None else self._current.version
+            if in_redis > held:
+                await self._fetch()
+            elif in_redis < held and self._unpublished is None and self._lease.is_holder and self._current:
+                _log.warning("Redis lacks the current catalogue (restarted empty?): publishing it again")
+                self._unpublished = self._current.data
+                await self._publish_unpublished()
 
     async def _fetch(self) -> None:
         try:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from .background import stop
 from .lease import ReaderLease
 from .link import RedisLink, RedisUnavailable
 
@@ -91,10 +92,7 @@ class CatalogueShare:
 
     async def aclose(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop(task)
 
     async def publish(self, data: bytes) -> int | None:
         """Publishes ``data`` as the deployment's catalogue: its version, or None if it could not be published now.
@@ -117,9 +115,10 @@ class CatalogueShare:
         known = 0 if self._current is None else self._current.version
         try:
             version = int(await self._link.run(
-                lambda _: self._publish(keys=[self.key, self._lease.key],
-                                        args=[self._lease.holder_id, known, data, repr(published_at), self.channel]),
-                timeout_s=self._link.settings.transfer_timeout_s))
+                lambda redis: self._publish(
+                    keys=[self.key, self._lease.key],
+                    args=[self._lease.holder_id, known, data, repr(published_at), self.channel], client=redis),
+                transfer=True))
         except RedisUnavailable:
             version = 0
         if not version:
@@ -157,8 +156,7 @@ class CatalogueShare:
     async def _fetch(self) -> None:
         try:
             version, data, published_at = await self._link.run(
-                lambda redis: redis.hmget(self.key, ["version", "data", "published_at"]),
-                timeout_s=self._link.settings.transfer_timeout_s)
+                lambda redis: redis.hmget(self.key, ["version", "data", "published_at"]), transfer=True)
         except RedisUnavailable:
             return
         if version is None or not isinstance(data, bytes) or published_at is None:

@@ -18,6 +18,7 @@ import socket
 import time
 import uuid
 
+from .background import stop
 from .link import RedisLink, RedisUnavailable
 
 # KEYS[1] the lease; ARGV[1] the claimant's id, ARGV[2] the lease in ms. 1 if the claimant holds it now, else 0.
@@ -70,12 +71,10 @@ class ReaderLease:
 
     async def aclose(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop(self._task)
         if self.is_holder:
             with contextlib.suppress(RedisUnavailable):
-                await self._link.run(lambda _: self._release(keys=[self.key], args=[self.holder_id]))
+                await self._link.run(lambda redis: self._release(keys=[self.key], args=[self.holder_id], client=redis))
             self._set_held_until(None)
 
     async def _keep_claiming(self) -> None:
@@ -86,7 +85,8 @@ class ReaderLease:
     async def _claim_once(self) -> None:
         sent_at = time.monotonic()
         try:
-            held = await self._link.run(lambda _: self._claim(keys=[self.key], args=[self.holder_id, self._ttl_ms]))
+            held = await self._link.run(
+                lambda redis: self._claim(keys=[self.key], args=[self.holder_id, self._ttl_ms], client=redis))
         except RedisUnavailable:
             # Unknown whether the renewal landed: stay the reader only while the last known lease cannot expire
             # before the next try has had its answer, so no contender takes it over while this process still reads.

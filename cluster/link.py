@@ -9,7 +9,6 @@ the callers in flight when it went away, and sharing resumes by itself once it i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -21,6 +20,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from .background import stop
 from .settings import ClusterSettings
 
 _log = logging.getLogger(__name__)
@@ -40,14 +40,17 @@ class RedisLink:
 
     def __init__(self, settings: ClusterSettings) -> None:
         self.settings = settings
-        # No retries inside the client: a retry would multiply the wait the timeouts bound. The socket timeout is
-        # only a backstop for the longest call (a catalogue transfer); each call has its own bound in ``run``.
-        self.client: Redis = Redis.from_url(
-            settings.redis_url, socket_connect_timeout=settings.call_timeout_s,
-            socket_timeout=settings.transfer_timeout_s, retry=Retry(NoBackoff(), 0), decode_responses=False,
-        )
+        # No retries inside the clients: a retry would multiply the wait the timeouts bound. Each client's socket
+        # timeout is its calls' bound too, so a call ends in time even if the cancellation of ``run``'s own timeout
+        # is lost inside redis-py (Python 3.11's wait_for can swallow one).
+        self.client: Redis = self._client(settings.call_timeout_s)
+        self.transfer_client: Redis = self._client(settings.transfer_timeout_s)
         self._reachable = True
         self._probe: asyncio.Task[None] | None = None
+
+    def _client(self, timeout_s: float) -> Redis:
+        return Redis.from_url(self.settings.redis_url, socket_connect_timeout=self.settings.call_timeout_s,
+                              socket_timeout=timeout_s, retry=Retry(NoBackoff(), 0), decode_responses=False)
 
     @property
     def reachable(self) -> bool:
@@ -58,16 +61,18 @@ class RedisLink:
         """The Redis key (or channel) named ``parts`` within this deployment's prefix."""
         return ":".join((self.settings.key_prefix, *parts))
 
-    async def run(self, command: Callable[[Redis], Awaitable[T]], *, timeout_s: float | None = None) -> T:
-        """``command`` on the client, within ``timeout_s`` (``call_timeout_s`` unless given).
+    async def run(self, command: Callable[[Redis], Awaitable[T]], *, transfer: bool = False) -> T:
+        """``command`` on a client, within ``call_timeout_s``, or ``transfer_timeout_s`` for a ``transfer`` (the
+        command gets the client meant for it: a script is called with ``client=``).
 
         Raises :class:`RedisUnavailable`, at once while Redis is unreachable, else when the call fails or times out.
         """
         if not self._reachable:
             raise RedisUnavailable("Redis is unreachable")
+        settings = self.settings
         try:
-            async with asyncio.timeout(timeout_s or self.settings.call_timeout_s):
-                return await command(self.client)
+            async with asyncio.timeout(settings.transfer_timeout_s if transfer else settings.call_timeout_s):
+                return await command(self.transfer_client if transfer else self.client)
         except _UNREACHABLE as error:
             self._lost()
             raise RedisUnavailable("Redis did not answer in time") from error
@@ -86,7 +91,8 @@ class RedisLink:
             await asyncio.sleep(self.settings.reconnect_interval_s)
             # Connections opened before Redis went away may be dead (a restarted Redis closed them): drop them all,
             # or each would fail one caller after Redis is back.
-            await self.client.connection_pool.disconnect()
+            for client in (self.client, self.transfer_client):
+                await client.connection_pool.disconnect()
             try:
                 async with asyncio.timeout(self.settings.call_timeout_s):
                     await self.client.ping()
@@ -98,7 +104,6 @@ class RedisLink:
 
     async def aclose(self) -> None:
         if self._probe is not None:
-            self._probe.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._probe
+            await stop(self._probe)
         await self.client.aclose()
+        await self.transfer_client.aclose()

@@ -54,7 +54,8 @@ class SharedRateLimit:
         bucket = self._link.key("rate", hashlib.blake2b(client.encode(), digest_size=16).hexdigest())
         try:
             wait_s = await self._link.run(
-                lambda _: self._take_script(keys=[bucket], args=[self._capacity, repr(self._per_second)]))
+                lambda redis: self._take_script(keys=[bucket], args=[self._capacity, repr(self._per_second)],
+                                                client=redis))
         except RedisUnavailable:
             return self._fallback(client)
         return float(wait_s)

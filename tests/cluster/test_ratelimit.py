@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from cluster import ClusterMember
@@ -36,7 +37,7 @@ async def test_a_burst_then_one_request_per_interval(members: Members) -> None:
 
 async def test_the_limit_counts_requests_made_to_every_process(
         member_processes: Callable[[], Awaitable[MemberProcess]]) -> None:
-    first, second = await member_processes(), await member_processes()
+    first, second = await asyncio.gather(member_processes(), member_processes())
     answers = []
     for turn in range(RATE_PER_MINUTE + 1):
         process = (first, second)[turn % 2]

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
 
 from .base import (
     Adapter,
@@ -32,6 +32,7 @@ FIRST_PAGE = "/api/v2/kelas?halaman=1"
 
 class MauBelajarApaAdapter(Adapter):
     default_name = "MauBelajarApa"
+    id_field = "kode"
 
     def pages(self) -> AsyncIterator[Sequence[Any]]:
         return self.walk(self.url(FIRST_PAGE), self._page)

@@ -9,8 +9,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
-from gateway.pacing import in_worker
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
+from core.pacing import in_worker
 
 from .base import (
     Adapter,
@@ -39,6 +39,9 @@ class PintariaAdapter(Adapter):
         response = await self.get("/feeds/prakerja.xml")
         # The whole catalogue in one document: parsed off the event loop, which keeps serving queries meanwhile.
         yield await in_worker(_courses, response.body)
+
+    def raw_id(self, raw: Element) -> str | None:
+        return raw.get("id")
 
     def parse(self, raw: Element) -> Listing | None:
         if required_text(_text(raw, "status"), "status") != "aktif":

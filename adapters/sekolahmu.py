@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
 
 from .base import (
     Adapter,
@@ -44,6 +44,7 @@ query Programs($first: Int!, $after: String) {
 
 class SekolahmuAdapter(Adapter):
     default_name = "Sekolahmu"
+    id_field = "slug"
     categories: ClassVar[Mapping[str, str]] = {
         "Teknologi": "Teknologi Informasi",
         "Bisnis": "Manajemen",

@@ -1,9 +1,13 @@
-"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz`` and ``/metrics``."""
+"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, and for operations ``/metrics`` and
+``/metrics/feeds``."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,95 +17,95 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
 
-from gateway.catalogue import Catalogue
-from gateway.config import Config
-from gateway.metrics import CONTENT_TYPE, Metrics
+from core.config import Config
+from core.metrics import CONTENT_TYPE, Metrics
+from gateway.graphql_view import FastPath, GraphQLView
 from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
+from gateway.persisted_queries import PersistedQueries, SharedQueries
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
-from schema import RequestContext, build_schema, public_errors
+from gateway.snapshots import OwnRefresher, SnapshotSource
+from refresher.catalogue import check_adapters
+from schema import build_schema
+
+PERSISTED_QUERY_BYTES = 16 * 1024 * 1024
+"""Memory for the texts of automatic persisted queries; the least recently used go first."""
 
 
-class GraphQLEndpoint(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
-    a cache of anonymous answers."""
+def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None, *,
+               shared_queries: SharedQueries | None = None, fast_path: FastPath | None = None) -> Starlette:
+    """The gateway as an ASGI app serving the catalogue images written into ``run_dir``; with no ``run_dir``, its
+    lifespan starts a refresher process of its own (one process playing both roles).
 
-    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
-                 metrics: Metrics) -> None:
-        super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
-        self._config = config
-        self._catalogue = catalogue
-        self._participants = participants
-        self._responses = ResponseCache(super().__call__, lambda: catalogue.snapshot.version, metrics)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._responses(scope, receive, send)
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
-        # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
-        # reported whatever the query asked for.
-        caller = await self._participants.identify(request.headers.getlist("authorization"))
-        context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
-        request.state.graphql_context = context
-        return context
-
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        # Here, not in a schema extension: errors raised before execution (a syntax error) never reach those.
-        context: RequestContext | None = getattr(request.state, "graphql_context", None)
-        errors = [*public_errors(result.errors or ()), *(context.errors if context else ())]
-        response: GraphQLHTTPResponse = {"data": result.data}
-        if errors:
-            response["errors"] = [error.formatted for error in errors]
-        if result.extensions:
-            response["extensions"] = result.extensions
-        ResponseCache.cacheable(request, None if errors or context is None else context.snapshot.version)
-        return response
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-
-def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions."""
+    ``shared_queries`` is the tier of persisted queries every process of a deployment shares, behind memory;
+    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`).
+    """
+    check_adapters(config)
     metrics = metrics or Metrics()
-    catalogue = catalogue or Catalogue(config, metrics)
+    refresher = OwnRefresher(config) if run_dir is None else None
+    catalogue = SnapshotSource(run_dir or refresher.run_dir)  # type: ignore[union-attr]
     participants = ParticipantService(config.participants, metrics)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        feeds = catalogue.snapshot.feeds.values()
-        body: dict[str, Any] = {"ready": catalogue.ready,
-                                "platforms": {feed.slug: feed.attempted for feed in feeds}}
-        return JSONResponse(body, status_code=200 if catalogue.ready else 503)
+        snapshot = catalogue.snapshot
+        status = catalogue.refresher_status()
+        body: dict[str, Any] = {
+            "ready": snapshot.ready,
+            "process": os.getpid(),
+            "platforms": {p.slug: p.slug in snapshot.feeds and snapshot.feeds[p.slug].attempted
+                          for p in config.enabled_platforms},
+            "catalogue": {"version": snapshot.version, "age_s": catalogue.age_s},
+            "reader": status.get("reader"),
+            "redis": status.get("redis"),
+        }
+        return JSONResponse(body, status_code=200 if snapshot.ready else 503)
 
     async def prometheus(request: Request) -> Response:
-        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+        status = catalogue.refresher_status()
+        metrics.catalogue_version.set(catalogue.snapshot.version)
+        metrics.catalogue_age.set(catalogue.age_s or 0)
+        metrics.reader.set(int(bool(status.get("reader"))))
+        metrics.redis_reachable.set(int(bool(status.get("redis"))))
+        return PlainTextResponse(metrics.render() + catalogue.refresher_metrics(), media_type=CONTENT_TYPE)
+
+    async def feed_reports(request: Request) -> Response:
+        # Beside /metrics, so that whatever keeps /metrics off the public listener keeps this off it too.
+        body = {feed.slug: {"name": feed.name, "last_success_at": feed.last_success_at, "last_error": feed.last_error,
+                            "report": feed.report.to_json() if feed.report else None}
+                for feed in catalogue.snapshot.feeds.values()}
+        return Response(orjson.dumps({"platforms": body}), media_type="application/json")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
+        if refresher is not None:
+            refresher.start()
         await catalogue.start()
         try:
             yield
         finally:
             await catalogue.stop()
+            if refresher is not None:
+                await asyncio.to_thread(refresher.stop)
             await participants.stop()
 
-    graphql = GraphQLEndpoint(config, catalogue, participants, metrics)
+    graphql = GraphQLView(
+        build_schema(config.limits), config, catalogue, participants,
+        responses=ResponseCache(lambda: catalogue.snapshot.version, metrics),
+        persisted=PersistedQueries(PERSISTED_QUERY_BYTES, shared_queries),
+        fast_path=fast_path,
+    )
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", graphql),  # every method: the view answers those it does not serve with a coded 405
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", prometheus),
+        Route("/metrics/feeds", feed_reports),
     ]
     app = Starlette(
         routes=routes,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Gauge
+from typing import Any
 
 from .catalogue import CatalogueShare
 from .lease import ReaderLease
@@ -19,6 +19,7 @@ class ClusterStatus:
 
     @property
     def redis_reachable(self) -> bool:
+        """False from a Redis call that failed for want of Redis until Redis answers again."""
         return self._link.reachable
 
     @property
@@ -34,17 +35,7 @@ class ClusterStatus:
     def catalogue_age_s(self) -> float | None:
         return self._catalogues.age_s()
 
-    def register_metrics(self, registry: CollectorRegistry) -> None:
-        """Gauges read at each scrape: 0 for a version or an age while this process holds no catalogue."""
-        gauges = {
-            "prakerja_redis_reachable": ("1 while Redis answers this process, else 0.",
-                                         lambda: float(self.redis_reachable)),
-            "prakerja_reader": ("1 while this process holds the reader lease (reads the feeds), else 0.",
-                                lambda: float(self.is_reader)),
-            "prakerja_catalogue_version": ("Version of the deployment's catalogue this process holds.",
-                                           lambda: float(self.catalogue_version or 0)),
-            "prakerja_catalogue_age_seconds": ("Seconds since the catalogue this process holds was published.",
-                                               lambda: self.catalogue_age_s or 0.0),
-        }
-        for name, (description, read) in gauges.items():
-            Gauge(name, description, registry=registry).set_function(read)
+    def to_json(self) -> dict[str, Any]:
+        """The refresher's status file's fields (``reader``, ``redis``, ``version``), plus the catalogue's age."""
+        return {"reader": self.is_reader, "redis": self.redis_reachable, "version": self.catalogue_version,
+                "age_s": self.catalogue_age_s}

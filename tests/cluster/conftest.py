@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cluster import ClusterMember, ClusterSettings
+from cluster import CatalogueMember, ClusterSettings, RedisLink
 from sandbox.redis_server import RedisServer
 
 CHECKOUT = Path(__file__).parents[2]
@@ -40,12 +40,19 @@ def settings(redis_server: RedisServer) -> ClusterSettings:
 
 
 @pytest.fixture
-async def members(settings: ClusterSettings) -> AsyncIterator[Callable[[], Awaitable[ClusterMember]]]:
-    """Starts members of one deployment in this process on demand, each with its own connection; all closed after."""
-    started: list[ClusterMember] = []
+async def link(settings: ClusterSettings) -> AsyncIterator[RedisLink]:
+    link = RedisLink(settings)
+    yield link
+    await link.aclose()
 
-    async def start() -> ClusterMember:
-        member = ClusterMember(settings)
+
+@pytest.fixture
+async def members(settings: ClusterSettings) -> AsyncIterator[Callable[[], Awaitable[CatalogueMember]]]:
+    """Starts refresher members of one deployment in this process on demand, each on its own link; all closed after."""
+    started: list[CatalogueMember] = []
+
+    async def start() -> CatalogueMember:
+        member = CatalogueMember(settings)
         started.append(member)
         await member.start()
         return member

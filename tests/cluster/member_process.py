@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from cluster import ClusterMember, PublishedCatalogue
+from cluster import CatalogueMember, PublishedCatalogue, SharedRateLimit
 from tests.cluster.conftest import fast_settings
 
 RATE_PER_MINUTE = 5
@@ -27,10 +27,10 @@ def refuse_locally(client: str) -> float:
 
 
 async def main(redis_url: str) -> None:
-    member = ClusterMember(fast_settings(redis_url))
+    member = CatalogueMember(fast_settings(redis_url))
     first = await member.start()
     report("started", reader=member.lease.is_holder, version=first and first.version)
-    rate_limit = member.rate_limit(RATE_PER_MINUTE, refuse_locally)
+    rate_limit = SharedRateLimit(member.link, RATE_PER_MINUTE, refuse_locally)
 
     async def report_reader() -> None:
         while True:

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 import redis.asyncio
 
-from cluster import CatalogueShare, ClusterMember, ClusterSettings, ReaderLease, RedisLink
+from cluster import CatalogueMember, CatalogueShare, ClusterSettings, ReaderLease, RedisLink
 from sandbox.redis_server import RedisServer
 from tests.cluster.conftest import MemberProcess, eventually
 
-Members = Callable[[], Awaitable[ClusterMember]]
+Members = Callable[[], Awaitable[CatalogueMember]]
 MemberProcesses = Callable[[], Awaitable[MemberProcess]]
 
 

@@ -7,14 +7,14 @@ from collections.abc import Awaitable, Callable
 
 import redis.asyncio
 
-from cluster import ClusterMember
+from cluster import CatalogueMember
 from sandbox.redis_server import RedisServer
 from tests.cluster.conftest import MemberProcess, eventually
 
-Members = Callable[[], Awaitable[ClusterMember]]
+Members = Callable[[], Awaitable[CatalogueMember]]
 
 
-async def holder_named(redis_server: RedisServer, member: ClusterMember) -> bool:
+async def holder_named(redis_server: RedisServer, member: CatalogueMember) -> bool:
     async with redis.asyncio.Redis.from_url(redis_server.url) as client:
         return bool(await client.get(member.lease.key) == member.lease.holder_id.encode())
 

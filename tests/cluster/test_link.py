@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
 
-from cluster import ClusterSettings, RedisLink, RedisUnavailable
+from cluster import RedisLink, RedisUnavailable
 from sandbox.redis_server import RedisServer
 from tests.cluster.conftest import EVENTUALLY_S, eventually
-
-
-@pytest.fixture
-async def link(settings: ClusterSettings) -> AsyncIterator[RedisLink]:
-    link = RedisLink(settings)
-    yield link
-    await link.aclose()
 
 
 def ping(redis: Redis) -> Awaitable[bool]:

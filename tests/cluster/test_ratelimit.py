@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from cluster import ClusterMember
+from cluster import RedisLink, SharedRateLimit
 from sandbox.redis_server import RedisServer
 from tests.cluster.conftest import MemberProcess, eventually
 from tests.cluster.member_process import RATE_PER_MINUTE
-
-Members = Callable[[], Awaitable[ClusterMember]]
 
 
 class LocalLimiter:
@@ -24,10 +22,9 @@ class LocalLimiter:
         return 0.0
 
 
-async def test_a_burst_then_one_request_per_interval(members: Members) -> None:
-    member = await members()
+async def test_a_burst_then_one_request_per_interval(link: RedisLink) -> None:
     local = LocalLimiter()
-    rate_limit = member.rate_limit(6, local.take)
+    rate_limit = SharedRateLimit(link, 6, local.take)
     assert [await rate_limit.take("198.51.100.1") for _ in range(6)] == [0.0] * 6
     wait_s = await rate_limit.take("198.51.100.1")
     assert 0 < wait_s <= 10  # one request every 60 / 6 s
@@ -48,17 +45,16 @@ async def test_the_limit_counts_requests_made_to_every_process(
 
 
 async def test_redis_stopped_or_down_falls_back_to_the_local_limiter_and_sharing_resumes(
-        members: Members, redis_server: RedisServer) -> None:
-    member = await members()
+        link: RedisLink, redis_server: RedisServer) -> None:
     local = LocalLimiter()
-    rate_limit = member.rate_limit(1, local.take)
+    rate_limit = SharedRateLimit(link, 1, local.take)
     assert await rate_limit.take("198.51.100.1") == 0.0
     redis_server.pause()
     assert await rate_limit.take("198.51.100.1") == 0.0
     assert await rate_limit.take("198.51.100.1") == 0.0
     assert local.calls == 2
     redis_server.resume()
-    await eventually(lambda: member.link.reachable, "Redis reachable again")
+    await eventually(lambda: link.reachable, "Redis reachable again")
     # Counted in Redis again: the bucket emptied before the stop still is.
     assert await rate_limit.take("198.51.100.1") > 0
     redis_server.kill()

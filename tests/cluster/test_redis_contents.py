@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 
 import redis.asyncio
 
-from cluster import ClusterMember
+from cluster import CatalogueMember, SharedQueryStore, SharedRateLimit
 from sandbox.redis_server import RedisServer
 
-Members = Callable[[], Awaitable[ClusterMember]]
+Members = Callable[[], Awaitable[CatalogueMember]]
 
 CLIENT_ADDRESS = "203.0.113.77"
 QUERY = "{ courses(first: 20) { nodes { id title } } }"
@@ -21,9 +21,9 @@ async def test_redis_holds_the_lease_the_catalogue_the_buckets_and_the_queries_a
         members: Members, redis_server: RedisServer) -> None:
     reader, other = await members(), await members()
     await reader.catalogues.publish(b"catalogue one")
-    await other.rate_limit(10, lambda client: 0.0).take(CLIENT_ADDRESS)
+    await SharedRateLimit(other.link, 10, lambda client: 0.0).take(CLIENT_ADDRESS)
     query_sha = hashlib.sha256(QUERY.encode()).hexdigest()
-    await other.queries.put(query_sha, QUERY)
+    await SharedQueryStore(other.link).put(query_sha, QUERY)
 
     async with redis.asyncio.Redis.from_url(redis_server.url, decode_responses=True) as client:
         contents = {key: await client.type(key) async for key in client.scan_iter()}

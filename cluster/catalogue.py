@@ -1,12 +1,15 @@
 """The deployment's catalogue, published by the reader and picked up by every process.
 
-The catalogue is opaque bytes (whatever format the refresher produces), kept in one Redis hash with its version and
-publication time, so a process always reads a version and its bytes together. Versions only grow: a publication
+The catalogue is opaque bytes (whatever format the refresher produces), kept in Redis beside its version and
+publication time, and read with them in one transaction, so a process always gets a version and its own bytes. The
+bytes are uploaded first with a plain SET under a key of the publisher's own, then moved into place by a small
+script, which keeps Redis free to answer others while tens of MB come in (bytes passed to a script would stall it
+for as long as Lua takes to copy them). Versions only grow: a publication
 takes the larger of the version in Redis and the newest this process knows, plus one, so a Redis restarted empty
 never takes the deployment back to an older version number. Each publication is announced on a channel, which wakes
 every process at once; every process also checks the version every ``catalogue_poll_s`` in case it missed the
-announcement (Redis restarting, a dropped subscription). Only the lease holder may publish, checked inside the same
-script that writes, so a reader that lost its lease cannot overwrite its successor's catalogue.
+announcement (Redis restarting, a dropped subscription). Only the lease holder may publish, checked inside the
+script that moves the bytes into place, so a reader that lost its lease cannot overwrite its successor's catalogue.
 
 Redis empty or away never loses a catalogue: every process keeps the one it holds, the reader publishes again what
 it could not publish while Redis was away, and republishes what it holds when it finds Redis without it.
@@ -19,7 +22,9 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from .background import stop
@@ -28,14 +33,20 @@ from .link import RedisLink, RedisUnavailable
 
 _log = logging.getLogger(__name__)
 
-# KEYS[1] the catalogue hash, KEYS[2] the reader lease; ARGV[1] the publisher's lease id, ARGV[2] the newest version
-# the publisher knows, ARGV[3] the bytes, ARGV[4] the publication time, ARGV[5] the announcement channel.
-# The new version, or 0 when the publisher does not hold the lease.
-_PUBLISH = """
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+# KEYS[1] the catalogue's version and time, KEYS[2] its bytes, KEYS[3] the publisher's upload, KEYS[4] the reader
+# lease; ARGV[1] the publisher's lease id, ARGV[2] the newest version the publisher knows, ARGV[3] the publication
+# time, ARGV[4] the announcement channel. The new version, or 0 (upload dropped) when the publisher does not hold the
+# lease or its upload is gone.
+_COMMIT = """
+if redis.call('GET', KEYS[4]) ~= ARGV[1] or redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('DEL', KEYS[3])
+  return 0
+end
 local version = math.max(tonumber(redis.call('HGET', KEYS[1], 'version') or '0'), tonumber(ARGV[2])) + 1
-redis.call('HSET', KEYS[1], 'version', version, 'data', ARGV[3], 'published_at', ARGV[4])
-redis.call('PUBLISH', ARGV[5], version)
+redis.call('RENAME', KEYS[3], KEYS[2])
+redis.call('PERSIST', KEYS[2])
+redis.call('HSET', KEYS[1], 'version', version, 'published_at', ARGV[3])
+redis.call('PUBLISH', ARGV[4], version)
 return version
 """
 
@@ -60,8 +71,12 @@ class CatalogueShare:
         self._link = link
         self._lease = lease
         self.key = link.key("catalogue")
+        self.data_key = link.key("catalogue", "data")
         self.channel = link.key("catalogue", "published")
-        self._publish = link.client.register_script(_PUBLISH)
+        self._upload_key = link.key("catalogue", "upload", lease.holder_id)
+        # An upload whose commit never comes (the publisher died between the two) goes by itself.
+        self._upload_ttl_ms = round(2 * link.settings.transfer_timeout_s * 1000)
+        self._commit = link.client.register_script(_COMMIT)
         self._current: PublishedCatalogue | None = None
         # Bytes this process, as the reader, was asked to publish and could not yet.
         self._unpublished: bytes | None = None
@@ -97,10 +112,13 @@ class CatalogueShare:
     async def publish(self, data: bytes) -> int | None:
         """Publishes ``data`` as the deployment's catalogue: its version, or None if it could not be published now.
 
-        When Redis is away the bytes are kept and published once it answers, unless this process is no longer the
-        reader by then (or was not: only the lease holder publishes). A newer ``publish`` replaces bytes kept so.
-        Returns within two ``transfer_timeout_s`` (it may wait for a fetch in progress), never raising.
+        Only the lease holder publishes. When Redis is away, or the lease lapses meanwhile, the bytes are kept and
+        published once Redis answers and this process holds the lease again, unless another reader publishes first
+        (its catalogue, newer, replaces them). A newer ``publish`` replaces bytes kept so. Returns within about
+        two ``transfer_timeout_s`` (it may wait for a fetch in progress), never raising.
         """
+        if not self._lease.is_holder:
+            return None
         async with self._publishing:
             self._unpublished = data
             return await self._publish_unpublished()
@@ -109,21 +127,19 @@ class CatalogueShare:
         """Publishes the kept bytes, if any; the caller holds ``_publishing``, so the newest bytes always win."""
         data = self._unpublished
         if data is None or not self._lease.is_holder:
-            self._unpublished = None
             return None
         published_at = time.time()
         known = 0 if self._current is None else self._current.version
         try:
-            version = int(await self._link.run(
-                lambda redis: self._publish(
-                    keys=[self.key, self._lease.key],
-                    args=[self._lease.holder_id, known, data, repr(published_at), self.channel], client=redis),
-                transfer=True))
+            await self._link.run(lambda redis: redis.set(self._upload_key, data, px=self._upload_ttl_ms), transfer=True)
+            version = int(await self._link.run(lambda redis: self._commit(
+                keys=[self.key, self.data_key, self._upload_key, self._lease.key],
+                args=[self._lease.holder_id, known, repr(published_at), self.channel], client=redis)))
         except RedisUnavailable:
             version = 0
         if not version:
-            # Redis away, or without this process's lease (restarted empty, not yet claimed again): kept for the
-            # next try, which drops it if the lease has gone to another process by then.
+            # Redis away, or without this process's lease (restarted empty and not yet claimed again, or lapsed):
+            # kept for the next try.
             return None
         self._unpublished = None
         self._set_current(PublishedCatalogue(version, data, published_at))
@@ -155,15 +171,21 @@ class CatalogueShare:
 
     async def _fetch(self) -> None:
         try:
-            version, data, published_at = await self._link.run(
-                lambda redis: redis.hmget(self.key, ["version", "data", "published_at"]), transfer=True)
+            (version, published_at), data = await self._link.run(self._read_published, transfer=True)
         except RedisUnavailable:
             return
-        if version is None or not isinstance(data, bytes) or published_at is None:
-            return  # deleted since the version was read
+        if version is None or published_at is None or not isinstance(data, bytes):
+            return  # gone since the version was read
         fetched = PublishedCatalogue(int(version), data, float(published_at))
         if self._current is None or fetched.version > self._current.version:
+            self._unpublished = None  # another reader's catalogue, newer than what this process could not publish
             self._set_current(fetched)
+
+    async def _read_published(self, redis: Redis) -> list[Any]:
+        async with redis.pipeline(transaction=True) as transaction:
+            transaction.hmget(self.key, ["version", "published_at"])
+            transaction.get(self.data_key)
+            return await transaction.execute()
 
     def _set_current(self, catalogue: PublishedCatalogue) -> None:
         self._current = catalogue

@@ -29,7 +29,7 @@ async def follower(settings: ClusterSettings) -> AsyncIterator[CatalogueShare]:
 
 async def catalogue_in_redis(redis_server: RedisServer, share: CatalogueShare) -> bytes | None:
     async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        data = await client.hget(share.key, "data")
+        data = await client.get(share.data_key)
         return data if isinstance(data, bytes) else None
 
 
@@ -57,6 +57,19 @@ async def test_only_the_reader_publishes(members: Members, redis_server: RedisSe
     await reader.catalogues.publish(b"from the reader")
     assert await other.catalogues.publish(b"from another process") is None
     assert await catalogue_in_redis(redis_server, reader.catalogues) == b"from the reader"
+
+
+async def test_a_reader_whose_lease_was_taken_over_meanwhile_cannot_publish(members: Members,
+                                                                            redis_server: RedisServer) -> None:
+    reader = await members()
+    await reader.catalogues.publish(b"from the reader")
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        # As if this reader had been paused past its lease and another process had taken it.
+        await client.set(reader.lease.key, b"another process")
+        assert reader.lease.is_holder
+        assert await reader.catalogues.publish(b"from a former reader") is None
+        assert await catalogue_in_redis(redis_server, reader.catalogues) == b"from the reader"
+        assert sorted(await client.keys()) == [b"prakerja:catalogue", b"prakerja:catalogue:data", b"prakerja:reader"]
 
 
 async def test_redis_restarted_empty_loses_no_catalogue(members: Members, follower: CatalogueShare,

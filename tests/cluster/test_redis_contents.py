@@ -28,17 +28,18 @@ async def test_redis_holds_the_lease_the_catalogue_the_buckets_and_the_queries_a
     async with redis.asyncio.Redis.from_url(redis_server.url, decode_responses=True) as client:
         contents = {key: await client.type(key) async for key in client.scan_iter()}
         catalogue = await client.hgetall("prakerja:catalogue")
+        catalogue_data = await client.get("prakerja:catalogue:data")
         bucket_key = next(key for key in contents if key.startswith("prakerja:rate:"))
         bucket = await client.hgetall(bucket_key)
         lease = await client.get("prakerja:reader")
         query = await client.get(f"prakerja:query:{query_sha}")
 
-    assert contents == {"prakerja:reader": "string", "prakerja:catalogue": "hash", bucket_key: "hash",
-                        f"prakerja:query:{query_sha}": "string"}
+    assert contents == {"prakerja:reader": "string", "prakerja:catalogue": "hash", "prakerja:catalogue:data": "string",
+                        bucket_key: "hash", f"prakerja:query:{query_sha}": "string"}
     assert lease == reader.lease.holder_id
-    assert set(catalogue) == {"version", "data", "published_at"} and catalogue["data"] == "catalogue one"
+    assert set(catalogue) == {"version", "published_at"} and catalogue_data == "catalogue one"
     assert re.fullmatch(r"prakerja:rate:[0-9a-f]{32}", bucket_key)
     assert set(bucket) == {"tokens", "at"}
     assert query == QUERY
-    everything = repr((contents, catalogue, bucket, lease, query))
+    everything = repr((contents, catalogue, catalogue_data, bucket, lease, query))
     assert CLIENT_ADDRESS not in everything

@@ -1,8 +1,8 @@
-"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz`` and ``/metrics``."""
+"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, ``/metrics`` and the page at ``/``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +26,7 @@ from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
+from gateway.ui.routes import page_routes
 from schema import RequestContext, build_schema, public_errors
 
 
@@ -68,8 +69,12 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return orjson.dumps(data)
 
 
-def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions."""
+def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None,
+               demo_participants: Mapping[str, str] | None = None) -> Starlette:
+    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions.
+
+    ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
+    """
     metrics = metrics or Metrics()
     catalogue = catalogue or Catalogue(config, metrics)
     participants = ParticipantService(config.participants, metrics)
@@ -102,6 +107,7 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", prometheus),
+        *(page_routes(demo_participants or {}) if config.server.ui else ()),
     ]
     app = Starlette(
         routes=routes,

@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import uvicorn
 
@@ -75,16 +75,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 async def _run_demo(port: int, courses: int) -> None:
-    from sandbox import DEMO_PARTICIPANTS, Sandbox, generate
+    from sandbox import DEMO_PARTICIPANT_LABELS, DEMO_PARTICIPANTS, Sandbox, generate
 
     sandbox = Sandbox(generate(courses))
     await sandbox.start()
     try:
         config = parse_config(sandbox.gateway_config(server={"port": port}))
         listener = _listen(config.server.host, port)
-        url = f"http://{config.server.host}:{listener.getsockname()[1]}/graphql"
-        print(_demo_banner(url, DEMO_PARTICIPANTS), flush=True)
-        await _server(config, config.server.host, port).serve(sockets=[listener])
+        base = f"http://{config.server.host}:{listener.getsockname()[1]}"
+        print(_demo_banner(base, DEMO_PARTICIPANTS), flush=True)
+        server = _server(config, config.server.host, port, demo_participants=DEMO_PARTICIPANT_LABELS)
+        await server.serve(sockets=[listener])
     finally:
         await sandbox.stop()
 
@@ -98,15 +99,17 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _server(config: Config, host: str, port: int) -> uvicorn.Server:
-    app = create_app(config)  # validates the adapters before anything binds
+def _server(config: Config, host: str, port: int, demo_participants: Mapping[str, str] | None = None
+            ) -> uvicorn.Server:
+    app = create_app(config, demo_participants=demo_participants)  # validates the adapters before anything binds
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None))
 
 
-def _demo_banner(url: str, participants: dict[str, str]) -> str:
+def _demo_banner(base: str, participants: dict[str, str]) -> str:
     lines = [
         "",
-        f"prakerja-gateway demo: GraphQL at {url} (open it in a browser for GraphiQL)",
+        f"prakerja-gateway demo: the participants' page at {base}/ (open it in a browser)",
+        f"GraphQL at {base}/graphql (open it in a browser for GraphiQL)",
         "",
         "Try:  { courses(first: 5) { totalCount edges { node { id title price { formatted } "
         "platform { name } eligibility { status reasons { code } } } } } }",

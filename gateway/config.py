@@ -29,6 +29,8 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8000, metadata={"max": 65535})
     cors_origins: tuple[str, ...] = ()
+    ui: bool = True
+    """The participants' comparison page at ``/``."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from .catalogue import CourseRecord, DemoCatalogue, Rating, generate
 from .faults import Fault
-from .participants import DEMO_PARTICIPANT_LABELS, DEMO_PARTICIPANTS, DemoToken, Participant, ParticipantService, Purchase
+from .participants import (
+    DEMO_PARTICIPANT_LABELS,
+    DEMO_PARTICIPANTS,
+    DemoToken,
+    Participant,
+    ParticipantService,
+    Purchase,
+)
 from .platforms import PLATFORMS
 from .server import Sandbox, SandboxThread, config_toml, describe, run_sandbox_forever
 

@@ -27,8 +27,8 @@ import httpx
 from bench.queries import PAGE, all_different, title_words, typical
 from bench.report import ms
 from bench.serving import NO_REFRESH, serving
-from gateway.search import CourseFilter, CourseSort, IndexPart, SearchIndex
 from sandbox import SandboxThread, generate
+from search.index import CourseFilter, CourseSort, IndexPart, SearchIndex
 from tests.harness import GatewayThread
 
 T = TypeVar("T")

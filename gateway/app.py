@@ -19,14 +19,14 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from gateway.catalogue import Catalogue
-from gateway.config import Config
-from gateway.metrics import CONTENT_TYPE, Metrics
+from core.config import Config
+from core.metrics import CONTENT_TYPE, Metrics
 from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
 from gateway.ui.routes import page_routes
+from refresher.catalogue import Catalogue
 from schema import RequestContext, build_schema, public_errors
 
 
@@ -48,7 +48,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
         # reported whatever the query asked for.
-        caller = await self._participants.identify(request.headers.getlist("authorization"))
+        caller = await self._participants.caller_of(request.headers.getlist("authorization"))
         context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
         request.state.graphql_context = context
         return context

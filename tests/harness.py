@@ -14,9 +14,9 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
+from core.config import Config, parse_config
 from gateway.app import create_app
-from gateway.catalogue import Catalogue
-from gateway.config import Config, parse_config
+from refresher.catalogue import Catalogue
 
 
 class GatewayThread:

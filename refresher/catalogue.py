@@ -26,12 +26,12 @@ from datetime import UTC, datetime
 import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
-from gateway.breaker import Breaker
-from gateway.config import Config, ConfigError
-from gateway.metrics import Metrics
-from gateway.pacing import in_worker
-from gateway.search import IndexPart, SearchIndex
-from gateway.types import Listing, PlatformStatus
+from core.breaker import Breaker
+from core.config import Config, ConfigError
+from core.domain import Listing, PlatformStatus
+from core.metrics import Metrics
+from core.pacing import in_worker
+from search.index import IndexPart, SearchIndex
 
 log = logging.getLogger(__name__)
 

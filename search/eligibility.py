@@ -13,9 +13,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from gateway.identity import same_provider, title_key
-from gateway.search import Mask, SearchIndex
-from gateway.types import SCHEMES, CardStatus, Listing, Participant, Provider, Purchase, PurchaseStatus, Scheme
+from core.domain import SCHEMES, CardStatus, Listing, Participant, Provider, Purchase, PurchaseStatus, Scheme
+from core.identity import same_provider, title_key
+from search.index import Mask, SearchIndex
 
 
 class EligibilityCode(StrEnum):

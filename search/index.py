@@ -29,10 +29,10 @@ import numpy.typing as npt
 import orjson
 from cachetools import LRUCache
 
-from gateway.identity import same_provider, title_key
-from gateway.pacing import paced
-from gateway.text import compact, fold, terms
-from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, LearningMethod, Listing, Provider
+from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, LearningMethod, Listing, Provider
+from core.identity import same_provider, title_key
+from core.pacing import paced
+from core.text import compact, fold, terms
 
 Mask = npt.NDArray[np.bool_]
 Docs = npt.NDArray[np.int32]

@@ -15,13 +15,13 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from gateway.identity import same_course
-from gateway.search import CourseFilter, CourseSort, IndexPart, Mask, SearchError, SearchIndex
-from gateway.text import compact, fold
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
-from tests.gateway import skill_week
-from tests.gateway.search_spec import course_terms, expected, facet, holds_every_word, official, title_terms
-from tests.gateway.skill_week import PLATFORMS, PRICES
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from core.identity import same_course
+from core.text import compact, fold
+from search.index import CourseFilter, CourseSort, IndexPart, Mask, SearchError, SearchIndex
+from tests import skill_week
+from tests.search_spec import course_terms, expected, facet, holds_every_word, official, title_terms
+from tests.skill_week import PLATFORMS, PRICES
 
 # -- the snapshot ---------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Final
 
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 CHROMIUM: Final = Path("/usr/bin/chromium")
 """Debian's package (``apt-get install -y chromium``), never a browser Playwright downloads."""
@@ -24,6 +24,7 @@ ARTIFACTS: Final = Path(__file__).resolve().parents[2] / "artifacts"
 
 WAIT_MS: Final = 20_000
 """How long a step may take to show before the test gives up: a bound on a hang, never a speed requirement."""
+expect.set_options(timeout=WAIT_MS)
 
 
 class Visit:

@@ -212,3 +212,19 @@ def test_a_pasted_token_shows_bundles_honoured_or_not(visit: Visit) -> None:
     expect(page.locator("#pembelian .bundle.not-honoured")).to_have_count(3)
     expect(page.locator("#pembelian")).to_contain_text("Paket, tidak diakui")
     visit.step("bundles")
+
+
+def test_at_most_four_courses_are_compared(visit: Visit) -> None:
+    visit.open()
+    boxes = visit.page.locator("#daftar-kursus .card .pick input")
+    for n in range(4):
+        boxes.nth(n).check()
+    expect(visit.page.locator("#isi-baki")).to_have_text("4 dari 4 kursus dipilih untuk dibandingkan")
+    expect(boxes.nth(4)).to_be_disabled()
+    expect(visit.page.locator("#daftar-kursus .card .pick").nth(4)).to_contain_text("maksimal 4")
+    visit.page.get_by_role("button", name="Bandingkan", exact=True).click()
+    expect(visit.page.locator("#tabel-perbandingan thead th")).to_have_count(4)
+    visit.page.get_by_role("button", name=re.compile("^Hapus .* dari perbandingan$")).first.click()
+    expect(visit.page.locator("#tabel-perbandingan thead th")).to_have_count(3)
+    expect(boxes.nth(4)).to_be_enabled()
+    visit.step("three-compared")

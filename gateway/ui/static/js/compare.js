@@ -50,7 +50,10 @@ export function renderComparison(ids, courses, onRemove) {
   const head = h("tr", {}, h("td", {}), courses.map((course, n) => h("th", { scope: "col" },
     course ? (course.url ? h("a", { href: course.url, target: "_blank", rel: "noopener noreferrer" }, course.title)
       : course.title) : "Kursus ini tidak dijual lagi",
-    h("button", { type: "button", class: "secondary", onclick: () => onRemove(ids[n]) }, "Hapus"))));
+    h("button", {
+      type: "button", class: "secondary", onclick: () => onRemove(ids[n]),
+      "aria-label": `Hapus ${course ? course.title : "kursus ini"} dari perbandingan`,
+    }, "Hapus"))));
   const rows = ROWS.map(({ label, show, key }) => {
     const differs = key !== null && new Set(shown.map((c) => JSON.stringify(key(c)))).size > 1;
     return h("tr", { class: differs ? "differs" : null },

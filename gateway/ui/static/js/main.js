@@ -80,6 +80,8 @@ async function loadMore() {
   const ticket = newestSearch;
   const variables = { filter: courseFilter(state.criteria), sort: state.sort, first: PAGE_SIZE,
     after: state.endCursor };
+  const button = byId("muat-lagi");
+  button.disabled = true; // a second click would ask for the same page again
   let answer;
   try {
     answer = await ask(MORE, variables);
@@ -89,6 +91,8 @@ async function loadMore() {
       search();
     } else failed(error, loadMore);
     return;
+  } finally {
+    button.disabled = false;
   }
   if (ticket !== newestSearch) return;
   const first = state.results.length;

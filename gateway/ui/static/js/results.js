@@ -37,7 +37,7 @@ export function card(course, compare) {
       eligibilityBadge(course.eligibility),
       h("label", { class: "pick", for: box },
         h("input", {
-          type: "checkbox", id: box, checked: compare.chosen, disabled: compare.full && !compare.chosen,
+          type: "checkbox", id: box, "aria-describedby": `${box}-judul`, checked: compare.chosen, disabled: compare.full && !compare.chosen,
           onchange: (event) => compare.onToggle(course, event.target.checked),
         }),
         h("span", {}, compare.full && !compare.chosen ? "Bandingkan (maksimal 4)" : "Bandingkan"))));

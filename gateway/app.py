@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -25,8 +28,9 @@ from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
+from gateway.snapshots import OwnRefresher, SnapshotSource
 from gateway.ui.routes import page_routes
-from refresher.catalogue import Catalogue
+from refresher.catalogue import check_adapters
 from schema import RequestContext, build_schema, public_errors
 
 
@@ -34,7 +38,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
     a cache of anonymous answers."""
 
-    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
+    def __init__(self, config: Config, catalogue: SnapshotSource, participants: ParticipantService,
                  metrics: Metrics) -> None:
         super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
         self._config = config
@@ -69,36 +73,56 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return orjson.dumps(data)
 
 
-def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None,
+def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None,
                demo_participants: Mapping[str, str] | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions.
+    """The gateway as an ASGI app serving the catalogue images written into ``run_dir``; with no ``run_dir``, its
+    lifespan starts a refresher process of its own (one process playing both roles).
 
     ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
     """
+    check_adapters(config)
     metrics = metrics or Metrics()
-    catalogue = catalogue or Catalogue(config, metrics)
+    refresher = OwnRefresher(config) if run_dir is None else None
+    catalogue = SnapshotSource(run_dir or refresher.run_dir)  # type: ignore[union-attr]
     participants = ParticipantService(config.participants, metrics)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        feeds = catalogue.snapshot.feeds.values()
-        body: dict[str, Any] = {"ready": catalogue.ready,
-                                "platforms": {feed.slug: feed.attempted for feed in feeds}}
-        return JSONResponse(body, status_code=200 if catalogue.ready else 503)
+        snapshot = catalogue.snapshot
+        status = catalogue.refresher_status()
+        body: dict[str, Any] = {
+            "ready": snapshot.ready,
+            "process": os.getpid(),
+            "platforms": {p.slug: p.slug in snapshot.feeds and snapshot.feeds[p.slug].attempted
+                          for p in config.enabled_platforms},
+            "catalogue": {"version": snapshot.version, "age_s": catalogue.age_s},
+            "reader": status.get("reader"),
+            "redis": status.get("redis"),
+        }
+        return JSONResponse(body, status_code=200 if snapshot.ready else 503)
 
     async def prometheus(request: Request) -> Response:
-        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+        status = catalogue.refresher_status()
+        metrics.catalogue_version.set(catalogue.snapshot.version)
+        metrics.catalogue_age.set(catalogue.age_s or 0)
+        metrics.reader.set(int(bool(status.get("reader"))))
+        metrics.redis_reachable.set(int(bool(status.get("redis"))))
+        return PlainTextResponse(metrics.render() + catalogue.refresher_metrics(), media_type=CONTENT_TYPE)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
+        if refresher is not None:
+            refresher.start()
         await catalogue.start()
         try:
             yield
         finally:
             await catalogue.stop()
+            if refresher is not None:
+                await asyncio.to_thread(refresher.stop)
             await participants.stop()
 
     graphql = GraphQLEndpoint(config, catalogue, participants, metrics)

@@ -17,8 +17,8 @@ import uvicorn
 
 from core.config import Config, ConfigError, load_config
 from gateway.app import create_app
+from gateway.workers import CONFIG_ENV, serve_workers
 
-CONFIG_ENV = "PRAKERJA_GATEWAY_CONFIG"
 COMMANDS_GROUP = "prakerja_gateway.commands"
 
 CommandGroup: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -65,7 +65,12 @@ def _serve(args: argparse.Namespace) -> int:
     config = load_config(path) if path else Config()
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    asyncio.run(_run_gateway(config, host, port))
+    if config.server.workers > 1:
+        if not path:
+            raise ConfigError("'server.workers' above 1 needs a configuration file (--config)")
+        serve_workers(config, path, host, port)
+    else:
+        asyncio.run(_run_gateway(config, host, port))
     return 0
 
 

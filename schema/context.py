@@ -9,8 +9,8 @@ from graphql import GraphQLError
 
 from core.config import Config
 from core.domain import Caller, InvalidToken, Participant, Scheme, SignedIn, Unavailable
-from refresher.catalogue import Snapshot
 from search.eligibility import EligibilityRules
+from search.snapshot import Snapshot
 
 from .errors import ErrorCode, coded_error
 

@@ -9,7 +9,7 @@ import strawberry
 
 from core import domain
 from core.domain import CardStatus, LearningMethod, PlatformStatus, PurchaseStatus, Scheme
-from refresher.catalogue import FeedState
+from core.snapshot import FeedState
 from search import eligibility, index
 from search.eligibility import EligibilityCode, EligibilityStatus
 from search.index import CourseFilter as SearchFilter
@@ -68,7 +68,7 @@ class Platform:
             slug=feed.slug,
             name=feed.name,
             status=feed.status(context.now, context.config.catalogue.stale_after_s),
-            course_count=len(feed.part.listings),
+            course_count=feed.courses,
             last_refreshed_at=feed.last_success_at,
             last_error=feed.last_error,
         )

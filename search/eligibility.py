@@ -155,7 +155,7 @@ class _Bought:
 
     def docs(self, index: SearchIndex) -> list[int]:
         """The documents of ``index`` that :meth:`holds`: the same matching, through the index's lookups."""
-        found = [index.by_id[p.course_id] for p in self._purchases if p.course_id in index.by_id]
+        found = [doc for p in self._purchases if (doc := index.doc_of(p.course_id)) is not None]
         for p in self._purchases:
             found.extend(index.same_course(p.title, p.provider))
         return found

@@ -1,10 +1,8 @@
 """The search index of one catalogue snapshot: text matching, filters, sorts, facets and cursors.
 
-Built so that a request costs about the same at 100,000 listings as at 5,000. Each platform's listings are
-tokenised once per feed refresh into an :class:`IndexPart`: a sorted vocabulary with, per word, the listings
-holding it (so the words a search word is a prefix of are one contiguous run), and numeric columns. A
-:class:`SearchIndex`, built on every refresh, only concatenates the parts and sorts a few arrays; a request is
-then a handful of vectorised passes over numpy arrays, never Python code per listing.
+It reads the snapshot's image in place (see :mod:`refresher.indexing` for what the refresher writes): a request is a
+handful of vectorised passes over numpy views of it, never Python code per listing, so a request costs about the
+same at 100,000 listings as at 5,000; only the listings a page shows are decoded.
 
 A cursor is a position in the ordered result plus a digest of the courses before it (an order-independent hash
 of their ids). A page asked for after the snapshot changed continues from that position when the courses before
@@ -16,44 +14,30 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from itertools import chain, count
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 from cachetools import LRUCache
 
-from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, LearningMethod, Listing, Provider
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider
 from core.identity import same_provider, title_key
-from core.pacing import paced
-from core.text import compact, fold, terms
+from core.image import Image
+from core.snapshot import CATEGORY_CODES, METHODS, SORTS, listing_from_json, text_hash
+from core.text import fold
 
 Mask = npt.NDArray[np.bool_]
 Docs = npt.NDArray[np.int32]
 _Hashes = npt.NDArray[np.uint64]
 
-_METHODS = tuple(LearningMethod)
 MAX_SEARCH_WORDS = 32
-_LISTINGS_PER_MS = 32
-"""About what :meth:`IndexPart.of` tokenises in a millisecond: it runs in a worker thread, paced by that."""
-_CATEGORY_CODES = {name.casefold(): code for code, name in enumerate(OFFICIAL_CATEGORIES)}
-_COLUMNS = np.dtype([
-    ("price", np.int64),
-    ("reviews", np.int64),
-    ("rating", np.float64),  # NaN when unrated
-    ("category", np.int8),
-    ("method", np.int8),
-    ("no_nib", np.bool_),
-    ("no_syllabus", np.bool_),
-    ("no_final_assessment", np.bool_),
-    ("id_hash", np.uint64),
-])
+DECODED_LISTINGS = 4096
+"""Listings kept decoded per snapshot: many pages' worth, a few megabytes."""
 
 
 class CourseSort(StrEnum):
@@ -105,179 +89,95 @@ class SearchPage:
 
 
 class _Postings:
-    """Which documents hold which word: a sorted vocabulary and, per word, a run of document numbers."""
+    """Which documents of one part hold which word: a sorted vocabulary and, per word, a run of documents."""
 
     __slots__ = ("docs", "offsets", "vocabulary")
 
-    def __init__(self, vocabulary: list[str] | None = None, word_ids: npt.NDArray[np.int32] | None = None,
-                 lengths: npt.NDArray[np.int64] | None = None) -> None:
-        """``word_ids`` numbers each document's words in the order of ``vocabulary``, document after document."""
-        self.vocabulary = vocabulary or []
-        word_ids = np.empty(0, np.int32) if word_ids is None else word_ids
-        lengths = np.empty(0, np.int64) if lengths is None else lengths
-        by_word = np.argsort(word_ids, kind="stable")
-        self.docs: Docs = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[by_word]
-        counts = np.bincount(word_ids, minlength=len(self.vocabulary))
-        self.offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    def __init__(self, image: Image, name: str) -> None:
+        self.vocabulary = image.strings(f"{name}.words")
+        self.docs: Docs = image.array(f"{name}.docs")
+        self.offsets = image.array(f"{name}.offsets").tolist()
 
     def with_prefix(self, prefix: str) -> Docs:
         """Documents holding a word that starts with ``prefix`` (a document may come more than once)."""
         low = bisect_left(self.vocabulary, prefix)
         high = bisect_left(self.vocabulary, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo=low)
-        return self.docs[self.offsets[low] : self.offsets[high]]
+        docs: Docs = self.docs[self.offsets[low] : self.offsets[high]]
+        return docs
 
 
-class _PostingsBuilder:
-    """Collects documents' words one document at a time, keeping only numbers (no set per document)."""
+class _Listings(Sequence[Listing]):
+    """The snapshot's listings, each decoded when first read."""
 
-    def __init__(self) -> None:
-        self._number: dict[str, int] = {}
-        # setdefault takes a number for every word seen, new or not: the numbers have gaps, but it all runs in C.
-        self._numbers = count()
-        self._ids = array("q")
-        self._lengths = array("q")
+    def __init__(self, image: Image, cache_size: int) -> None:
+        self._encoded = image.strings("listings")
+        self._decoded: LRUCache[int, Listing] = LRUCache(maxsize=cache_size)
 
-    def add(self, words: Collection[str]) -> None:
-        self._ids.extend(map(self._number.setdefault, words, self._numbers))
-        self._lengths.append(len(words))
+    def __len__(self) -> int:
+        return len(self._encoded)
 
-    def build(self) -> _Postings:
-        vocabulary = sorted(self._number)
-        renumber = np.zeros(next(self._numbers), dtype=np.int32)
-        renumber[np.fromiter(map(self._number.__getitem__, vocabulary), np.int64, len(vocabulary))] = np.arange(
-            len(vocabulary), dtype=np.int32
-        )
-        word_ids = renumber[np.frombuffer(self._ids, dtype=np.int64)]
-        return _Postings(vocabulary, word_ids, np.frombuffer(self._lengths, dtype=np.int64))
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class IndexPart:
-    """One platform's on-sale listings, tokenised once per feed refresh (in a worker thread).
-
-    Build one with :meth:`of`; ``IndexPart((), (), ())`` is an empty part.
-    """
-
-    listings: tuple[Listing, ...]
-    title_keys: tuple[str, ...]
-    """Per listing, its title as course identity sees it (rules.md §5)."""
-    providers: tuple[str, ...]
-    """Per listing, its provider's name folded, for substring filtering."""
-    text: _Postings = field(default_factory=_Postings)
-    titles: _Postings = field(default_factory=_Postings)
-    columns: npt.NDArray[np.void] = field(default_factory=lambda: np.empty(0, _COLUMNS))
-
-    @classmethod
-    def of(cls, listings: Iterable[Listing]) -> IndexPart:
-        # One listing per id: a feed repeating an id would otherwise show the course twice.
-        unique: dict[str, Listing] = {}
-        for listing in listings:
-            if not listing.is_bundle:
-                unique.setdefault(listing.id, listing)
-        on_sale = tuple(unique.values())
-        # Titles, providers and syllabus modules repeat a lot across listings: each is tokenised once.
-        known: dict[str, frozenset[str]] = {}
-
-        def terms_of(text: str) -> frozenset[str]:
-            found = known.get(text)
-            if found is None:
-                found = known[text] = frozenset(terms(text))
-            return found
-
-        text, titles = _PostingsBuilder(), _PostingsBuilder()
-        for listing in paced(on_sale, _LISTINGS_PER_MS):
-            title = terms_of(listing.title)
-            titles.add(title)
-            text.add(title.union(terms_of(listing.provider.name), *map(terms_of, listing.syllabus),
-                                 terms(listing.description or "")))
-        folded = {name: fold(name) for name in {listing.provider.name for listing in on_sale}}
-        return cls(
-            listings=on_sale,
-            title_keys=tuple(title_key(listing.title) for listing in on_sale),
-            providers=tuple(folded[listing.provider.name] for listing in on_sale),
-            text=text.build(),
-            titles=titles.build(),
-            columns=np.fromiter(map(_column_values, on_sale), dtype=_COLUMNS, count=len(on_sale)),
-        )
-
-
-def _column_values(listing: Listing) -> tuple[Any, ...]:
-    return (
-        listing.price,
-        listing.review_count,
-        listing.rating.average if listing.rating else np.nan,
-        _CATEGORY_CODES.get(listing.category.strip().casefold(), _CATEGORY_CODES[OTHER_CATEGORY.casefold()]),
-        _METHODS.index(listing.method),
-        not listing.provider.nib,
-        not listing.syllabus,
-        not listing.has_final_assessment,
-        int.from_bytes(hashlib.blake2b(listing.id.encode(), digest_size=8).digest(), "little"),
-    )
+    @overload
+    def __getitem__(self, doc: int) -> Listing: ...
+    @overload
+    def __getitem__(self, doc: slice) -> Sequence[Listing]: ...
+    def __getitem__(self, doc: int | slice) -> Listing | Sequence[Listing]:
+        if isinstance(doc, slice):
+            return [self[i] for i in range(*doc.indices(len(self)))]
+        listing = self._decoded.get(doc)
+        if listing is None:
+            listing = self._decoded[doc] = listing_from_json(self._encoded.raw(doc))
+        return listing
 
 
 class SearchIndex:
     """Every on-sale course of a snapshot, numbered, with what searching, filtering and sorting them needs."""
 
-    def __init__(self, parts: Sequence[IndexPart], platforms: Sequence[str]) -> None:
-        self._parts = tuple(part for part in parts if part.listings)
-        self.listings: tuple[Listing, ...] = tuple(chain.from_iterable(part.listings for part in self._parts))
-        n = self.size = len(self.listings)
-        self._starts = np.cumsum([0, *(len(part.listings) for part in self._parts)]).tolist()
-        ids = [listing.id for listing in self.listings]
-        self.by_id = dict(zip(ids, range(n), strict=True))
-
-        # A listing of a platform not configured (yet) still counts, under its own slug.
-        self.platforms = tuple(dict.fromkeys([*platforms, *(listing.platform for listing in self.listings)]))
-        platform_code = {slug: code for code, slug in enumerate(self.platforms)}
-        self.platform = np.fromiter((platform_code[listing.platform] for listing in self.listings), np.int16, n)
-
-        columns = np.concatenate([part.columns for part in self._parts]) if self._parts else np.empty(0, _COLUMNS)
-        self.price: npt.NDArray[np.int64] = np.ascontiguousarray(columns["price"])
-        self.no_nib: Mask = np.ascontiguousarray(columns["no_nib"])
-        self.no_syllabus: Mask = np.ascontiguousarray(columns["no_syllabus"])
-        self.no_final_assessment: Mask = np.ascontiguousarray(columns["no_final_assessment"])
-        self._rating: npt.NDArray[np.float64] = np.ascontiguousarray(columns["rating"])
-        self._category = np.ascontiguousarray(columns["category"])
-        self._method = np.ascontiguousarray(columns["method"])
-        self._id_hash: _Hashes = np.ascontiguousarray(columns["id_hash"])
-
-        self._by_title: dict[str, list[int]] = {}
-        for doc, key in enumerate(chain.from_iterable(part.title_keys for part in self._parts)):
-            self._by_title.setdefault(key, []).append(doc)
-        providers = list(chain.from_iterable(part.providers for part in self._parts))
-        self._provider_names = sorted(set(providers))
-        provider_code = {name: code for code, name in enumerate(self._provider_names)}
-        self._provider = np.fromiter(map(provider_code.__getitem__, providers), np.int32, n)
-
-        self._orders = self._sort_orders(ids, np.ascontiguousarray(columns["reviews"]))
+    def __init__(self, image: Image) -> None:
+        meta = image.meta
+        n = self.size = int(meta["size"])
+        self.listings = _Listings(image, cache_size=DECODED_LISTINGS)
+        self.platforms: tuple[str, ...] = tuple(meta["platforms"])
+        self.platform = image.array("platform")
+        self.price: npt.NDArray[np.int64] = image.array("price")
+        self.no_nib: Mask = image.array("no_nib")
+        self.no_syllabus: Mask = image.array("no_syllabus")
+        self.no_final_assessment: Mask = image.array("no_final_assessment")
+        self._rating: npt.NDArray[np.float64] = image.array("rating")
+        self._category = image.array("category")
+        self._method = image.array("method")
+        self._id_hash: _Hashes = image.array("id_hash")
+        self._provider = image.array("provider")
+        self._provider_names: list[str] = meta["providers"]
+        self._orders = {CourseSort(sort): image.array(f"order.{sort}") for sort in SORTS}
+        self._by_id = (image.array("by_id.hashes"), image.array("by_id.docs"))
+        self._by_title = (image.array("by_title.hashes"), image.array("by_title.docs"))
+        starts: list[int] = meta["part_starts"]
+        self._parts = [
+            (start, end, _Postings(image, f"text.{i}"), _Postings(image, f"titles.{i}"))
+            for i, (start, end) in enumerate(zip(starts, [*starts[1:], n][: len(starts)], strict=True))
+        ]
         self._word_masks: LRUCache[tuple[bool, str], Mask] = LRUCache(maxsize=128)
         self._provider_masks: LRUCache[str, Mask] = LRUCache(maxsize=64)
 
-    def _sort_orders(self, ids: list[str], reviews: npt.NDArray[np.int64]) -> dict[CourseSort, Docs]:
-        """Every listing in the order of each sort; ties broken by id, so pages never overlap."""
-        by_id = np.empty(self.size, dtype=np.int32)
-        by_id[sorted(range(self.size), key=ids.__getitem__)] = np.arange(self.size, dtype=np.int32)
-        rated = ~np.isnan(self._rating)
-        average = np.where(rated, self._rating, 0.0)
-        orders = {
-            CourseSort.PRICE_ASC: np.lexsort((by_id, self.price)),
-            CourseSort.PRICE_DESC: np.lexsort((by_id, -self.price)),
-            CourseSort.RATING_DESC: np.lexsort((by_id, -reviews, -average, ~rated)),
-            CourseSort.POPULARITY_DESC: np.lexsort((by_id, -reviews)),
-        }
-        return {sort: order.astype(np.int32) for sort, order in orders.items()}
-
     # -- lookups ------------------------------------------------------------------------------------
 
+    def doc_of(self, course_id: str) -> int | None:
+        for doc in _looked_up(self._by_id, course_id):
+            if self.listings[doc].id == course_id:
+                return doc
+        return None
+
     def get(self, course_id: str) -> Listing | None:
-        doc = self.by_id.get(course_id)
+        doc = self.doc_of(course_id)
         return None if doc is None else self.listings[doc]
 
     def same_course(self, title: str, provider: Provider) -> list[int]:
         """Documents of the course with this title and provider (rules.md §5), on any platform."""
         key = title_key(title)
-        candidates = self._by_title.get(key, []) if key else []
-        return [doc for doc in candidates if same_provider(self.listings[doc].provider, provider)]
+        if not key:
+            return []
+        return [doc for doc in _looked_up(self._by_title, key)
+                if title_key(self.listings[doc].title) == key and same_provider(self.listings[doc].provider, provider)]
 
     def other_offers(self, listing: Listing) -> list[Listing]:
         """The same course on other platforms, cheapest first."""
@@ -326,13 +226,14 @@ class SearchIndex:
     def _ranked(self, mask: Mask, text: str, sort: CourseSort) -> Docs:
         """The matching documents in the order of ``sort``."""
         words = fold(text).split()
-        order = self._orders[CourseSort.POPULARITY_DESC if sort is CourseSort.RELEVANCE else sort]
-        ranked = order[mask[order]]
+        order: Docs = self._orders[CourseSort.POPULARITY_DESC if sort is CourseSort.RELEVANCE else sort]
+        ranked: Docs = order[mask[order]]
         if sort is CourseSort.RELEVANCE and words:
             # 0: the whole title is the search text; 1: the title holds every word; 2: the rest.
             rank = np.full(self.size, 2, dtype=np.int8)
             rank[self._words_mask(words, titles=True)] = 1
-            rank[self._by_title.get(compact(text), [])] = 0
+            key = title_key(text)
+            rank[[doc for doc in _looked_up(self._by_title, key) if title_key(self.listings[doc].title) == key]] = 0
             # A stable sort of small integers: within a rank, the popularity order stays.
             ranked = ranked[np.argsort(rank[ranked], kind="stable")]
         return ranked
@@ -347,9 +248,9 @@ class SearchIndex:
             mask &= np.isin(self.platform, [code for code, slug in enumerate(self.platforms) if slug in wanted])
         if flt.categories:
             wanted = {name.strip().casefold() for name in flt.categories}
-            mask &= np.isin(self._category, [code for name, code in _CATEGORY_CODES.items() if name in wanted])
+            mask &= np.isin(self._category, [code for name, code in CATEGORY_CODES.items() if name in wanted])
         if flt.methods:
-            mask &= np.isin(self._method, [_METHODS.index(method) for method in flt.methods])
+            mask &= np.isin(self._method, [METHODS.index(method) for method in flt.methods])
         if flt.min_price is not None:
             mask &= self.price >= flt.min_price
         if flt.max_price is not None:
@@ -371,9 +272,8 @@ class SearchIndex:
             cached = self._word_masks.get((titles, word))
             if cached is None:
                 cached = np.zeros(self.size, dtype=np.bool_)
-                for part, start in zip(self._parts, self._starts, strict=False):
-                    postings = part.titles if titles else part.text
-                    cached[start : start + len(part.listings)][postings.with_prefix(word)] = True
+                for start, end, text, title in self._parts:
+                    cached[start:end][(title if titles else text).with_prefix(word)] = True
                 self._word_masks[(titles, word)] = cached
             mask &= cached
         return mask
@@ -395,8 +295,18 @@ class SearchIndex:
         return Facets(
             platforms=counted(self.platform, self.platforms),
             categories=counted(self._category, OFFICIAL_CATEGORIES),
-            methods=counted(self._method, [method.value for method in _METHODS]),
+            methods=counted(self._method, [method.value for method in METHODS]),
         )
+
+
+def _looked_up(lookup: tuple[_Hashes, Docs], key: str) -> list[int]:
+    """The documents stored under ``key``'s hash (a hash may collide: callers check the document)."""
+    hashes, docs = lookup
+    wanted = np.uint64(text_hash(key))
+    low = int(np.searchsorted(hashes, wanted, side="left"))
+    high = int(np.searchsorted(hashes, wanted, side="right"))
+    found: list[int] = docs[low:high].tolist()
+    return found
 
 
 def _digest(hashes: _Hashes) -> int:

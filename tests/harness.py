@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -16,7 +21,8 @@ from starlette.applications import Starlette
 
 from core.config import Config, parse_config
 from gateway.app import create_app
-from refresher.catalogue import Catalogue
+from gateway.snapshots import SnapshotSource
+from sandbox import config_toml
 
 
 class GatewayThread:
@@ -35,8 +41,8 @@ class GatewayThread:
         self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
 
     @property
-    def catalogue(self) -> Catalogue:
-        catalogue: Catalogue = self.app.state.catalogue
+    def catalogue(self) -> SnapshotSource:
+        catalogue: SnapshotSource = self.app.state.catalogue
         return catalogue
 
     def _run(self) -> None:
@@ -63,6 +69,66 @@ class GatewayThread:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the gateway did not become ready")
                 time.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class GatewayProcess:
+    """``prakerja-gateway serve`` as an operator runs it: its own process (and its children), on a free port."""
+
+    def __init__(self, config: dict[str, Any], folder: Path, name: str = "gateway") -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config_path = folder / f"{name}.toml"
+        self.config_path.write_text(config_toml(config))
+        self.log_path = folder / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> GatewayProcess:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli", "serve", "--config", os.fspath(self.config_path),
+                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        return self
+
+    def wait_ready(self, timeout_s: float = 30) -> None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if httpx.get(f"{self.url}/readyz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                raise TimeoutError(f"the gateway did not become ready; its log:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
+
+    def signal(self, number: int) -> None:
+        """Send a signal to the gateway's whole process group (workers and refresher included)."""
+        assert self.process is not None
+        os.killpg(self.process.pid, number)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> GatewayProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class GraphQLClient:

@@ -8,7 +8,7 @@ feed each second, so paging also crosses snapshot rebuilds.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,7 +46,7 @@ class Served:
     def catalogue(self) -> DemoCatalogue:
         return self.sandbox.catalogue
 
-    def listings(self) -> tuple[Listing, ...]:
+    def listings(self) -> Sequence[Listing]:
         return self.gateway.catalogue.snapshot.index.listings
 
     def page(self, sort: str, first: int, filter: dict[str, Any] | None = None, after: str | None = None) -> Any:

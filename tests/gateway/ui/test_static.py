@@ -46,13 +46,14 @@ def card(visit: Visit, course_id: str) -> Locator:
     return visit.page.locator(f'#daftar-kursus > .card[data-id="{course_id}"]')
 
 
-def test_every_control_has_a_label(visit: Visit) -> None:
+def test_every_control_has_a_label_and_nothing_is_wider_than_the_screen(visit: Visit) -> None:
     visit.open()
     open_filters(visit)
     unlabelled = visit.page.evaluate("""() => [...document.querySelectorAll('input, select, button')]
         .filter(e => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
         .map(e => e.outerHTML)""")
     assert unlabelled == []
+    assert visit.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     visit.step("opened")
 
 

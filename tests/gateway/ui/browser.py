@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from playwright.sync_api import ConsoleMessage, Page, Request, expect
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
 
 CHROMIUM: Final = Path("/usr/bin/chromium")
 """Debian's package (``apt-get install -y chromium``), never a browser Playwright downloads."""
@@ -65,3 +67,15 @@ class Visit:
     def _request(self, request: Request) -> None:
         if not request.url.startswith(f"{self.base_url}/"):
             self.problems.append(f"request outside the gateway: {request.url}")
+
+
+def open_visit(request: pytest.FixtureRequest, browser: Browser, base_url: str) -> Iterator[Visit]:
+    """A fresh browser context at the viewport the test is parametrized with; no console error allowed."""
+    viewport = request.param
+    context = browser.new_context(**VIEWPORTS[viewport])
+    try:
+        visit = Visit(context.new_page(), base_url, ARTIFACTS / request.node.originalname / viewport)
+        yield visit
+        assert visit.problems == [], visit.problems
+    finally:
+        context.close()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from sandbox import DEMO_PARTICIPANT_LABELS, SandboxThread
-from tests.gateway.ui.browser import ARGS, ARTIFACTS, CHROMIUM, VIEWPORTS, Visit
+from tests.gateway.ui.browser import ARGS, CHROMIUM, VIEWPORTS, Visit, open_visit
 from tests.harness import GatewayThread, GraphQLClient
 
 
@@ -28,18 +28,6 @@ def demo(upstreams: SandboxThread) -> Iterator[GatewayThread]:
     with GatewayThread(upstreams.gateway_config(), demo_participants=DEMO_PARTICIPANT_LABELS) as gateway:
         gateway.wait_ready()
         yield gateway
-
-
-def open_visit(request: pytest.FixtureRequest, browser: Browser, base_url: str) -> Iterator[Visit]:
-    """A fresh browser context at the viewport the test is parametrized with; no console error allowed."""
-    viewport = request.param
-    context = browser.new_context(**VIEWPORTS[viewport])
-    try:
-        visit = Visit(context.new_page(), base_url, ARTIFACTS / request.node.originalname / viewport)
-        yield visit
-        assert visit.problems == [], visit.problems
-    finally:
-        context.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS))

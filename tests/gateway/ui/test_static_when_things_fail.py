@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from sandbox import DEMO_PARTICIPANT_LABELS, DemoToken, Fault, SandboxThread
-from tests.gateway.ui.browser import VIEWPORTS, Visit
-from tests.gateway.ui.conftest import open_visit
+from tests.gateway.ui.browser import VIEWPORTS, Visit, open_visit
 from tests.harness import GatewayThread, GraphQLClient
 
 DOWN, STALE = "pintaria", "sekolahmu"

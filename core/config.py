@@ -30,6 +30,7 @@ class ServerConfig:
     port: int = field(default=8000, metadata={"max": 65535})
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
     ui: bool = True
     """The participants' comparison page at ``/``."""
 

@@ -9,75 +9,38 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
 
 from core.config import Config
 from core.metrics import CONTENT_TYPE, Metrics
+from gateway.graphql_view import FastPath, GraphQLView
 from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
+from gateway.persisted_queries import PersistedQueries, SharedQueries
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
 from gateway.snapshots import OwnRefresher, SnapshotSource
 from gateway.ui.routes import page_routes
 from refresher.catalogue import check_adapters
-from schema import RequestContext, build_schema, public_errors
+from schema import build_schema
+
+PERSISTED_QUERY_BYTES = 16 * 1024 * 1024
+"""Memory for the texts of automatic persisted queries; the least recently used go first."""
 
 
-class GraphQLEndpoint(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
-    a cache of anonymous answers."""
-
-    def __init__(self, config: Config, catalogue: SnapshotSource, participants: ParticipantService,
-                 metrics: Metrics) -> None:
-        super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
-        self._config = config
-        self._catalogue = catalogue
-        self._participants = participants
-        self._responses = ResponseCache(super().__call__, lambda: catalogue.snapshot.version, metrics)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._responses(scope, receive, send)
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
-        # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
-        # reported whatever the query asked for.
-        caller = await self._participants.caller_of(request.headers.getlist("authorization"))
-        context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
-        request.state.graphql_context = context
-        return context
-
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        # Here, not in a schema extension: errors raised before execution (a syntax error) never reach those.
-        context: RequestContext | None = getattr(request.state, "graphql_context", None)
-        errors = [*public_errors(result.errors or ()), *(context.errors if context else ())]
-        response: GraphQLHTTPResponse = {"data": result.data}
-        if errors:
-            response["errors"] = [error.formatted for error in errors]
-        if result.extensions:
-            response["extensions"] = result.extensions
-        ResponseCache.cacheable(request, None if errors or context is None else context.snapshot.version)
-        return response
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-
-def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None,
+def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None, *,
+               shared_queries: SharedQueries | None = None, fast_path: FastPath | None = None,
                demo_participants: Mapping[str, str] | None = None) -> Starlette:
     """The gateway as an ASGI app serving the catalogue images written into ``run_dir``; with no ``run_dir``, its
     lifespan starts a refresher process of its own (one process playing both roles).
 
+    ``shared_queries`` is the tier of persisted queries every process of a deployment shares, behind memory;
+    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`).
     ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
     """
     check_adapters(config)
@@ -125,9 +88,14 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
                 await asyncio.to_thread(refresher.stop)
             await participants.stop()
 
-    graphql = GraphQLEndpoint(config, catalogue, participants, metrics)
+    graphql = GraphQLView(
+        build_schema(config.limits), config, catalogue, participants,
+        responses=ResponseCache(lambda: catalogue.snapshot.version, metrics),
+        persisted=PersistedQueries(PERSISTED_QUERY_BYTES, shared_queries),
+        fast_path=fast_path,
+    )
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", graphql),  # every method: the view answers those it does not serve with a coded 405
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", prometheus),

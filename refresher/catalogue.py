@@ -109,8 +109,9 @@ class CatalogueRefresher:
 
     @property
     def ready(self) -> bool:
-        """Servers may answer: every enabled platform's first refresh was attempted, or the catalogue was seeded."""
-        return self.seeded or all(feed.attempted for feed in self.feeds.values())
+        """Servers may answer: every enabled platform's first refresh was attempted, or the catalogue was seeded;
+        never with no platform at all."""
+        return bool(self.feeds) and (self.seeded or all(feed.attempted for feed in self.feeds.values()))
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(

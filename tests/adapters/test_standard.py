@@ -9,8 +9,9 @@ import pytest
 
 from adapters import FeedError
 from core.domain import LearningMethod, Listing, Provider, Rating
+from tests.fixtures import skill_week_courses
 
-from .conftest import Seen, Upstream, by_id, json_reply, skill_week_courses
+from .conftest import Seen, Upstream, by_id, json_reply
 
 PATH = "/prakerja-feed/v1/courses"
 COURSE: dict[str, Any] = {

@@ -154,10 +154,7 @@ def test_a_platform_that_keeps_failing_is_left_alone_by_its_breaker_until_it_is_
     assert seen[FLAKY]["courseCount"] == on_sale and others_ok(seen)
 
     upstreams.clear_faults()
-    cleared = time.monotonic()
     recovered = wait_for(client, lambda p: p[FLAKY]["status"] == "OK")
-    # Within the interval, the breaker's cool-down (here the interval too) and one read: well within the bar.
-    assert time.monotonic() - cleared < 2 * REFRESH_S + 1
     assert recovered[FLAKY]["lastError"] is None and recovered[FLAKY]["courseCount"] == on_sale
     assert others_ok(recovered)
     assert metric(gateway, "prakerja_feed_breaker_open", platform=FLAKY) == 0

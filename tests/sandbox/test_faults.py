@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 
 import aiohttp
 import orjson
@@ -32,11 +31,12 @@ async def status_of(http: aiohttp.ClientSession, target: str) -> int:
 
 
 async def test_latency_delays_the_real_answer(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
-    sandbox.faults["karirmu"] = Fault(latency_s=0.3)
-    started = time.perf_counter()
+    sandbox.faults["karirmu"] = Fault(latency_s=0.5)
+    with pytest.raises(asyncio.TimeoutError):  # a client that gives up sooner gets nothing
+        async with http.get(url(sandbox, "karirmu"), timeout=aiohttp.ClientTimeout(total=0.1)):
+            pass
     async with http.get(url(sandbox, "karirmu")) as response:
         body = await response.json()
-    assert time.perf_counter() - started >= 0.3
     assert response.status == 200 and body["courses"]
 
 
@@ -77,11 +77,9 @@ async def test_truncated_bodies_end_short_of_their_length(
 
 async def test_hang_never_answers_until_the_client_gives_up(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
     sandbox.faults["pintaria"] = Fault(hang=True)
-    started = time.perf_counter()
     with pytest.raises(asyncio.TimeoutError):
         async with http.get(url(sandbox, "pintaria"), timeout=aiohttp.ClientTimeout(total=0.3)):
             pass
-    assert time.perf_counter() - started < 2
     del sandbox.faults["pintaria"]
     assert await status_of(http, url(sandbox, "pintaria")) == 200
 

@@ -1,4 +1,5 @@
-"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, ``/metrics`` and the page at ``/``."""
+"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, for operations ``/metrics`` and
+``/metrics/feeds``, and the participants' page at ``/``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -74,6 +76,13 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
         metrics.redis_reachable.set(int(bool(status.get("redis"))))
         return PlainTextResponse(metrics.render() + catalogue.refresher_metrics(), media_type=CONTENT_TYPE)
 
+    async def feed_reports(request: Request) -> Response:
+        # Beside /metrics, so that whatever keeps /metrics off the public listener keeps this off it too.
+        body = {feed.slug: {"name": feed.name, "last_success_at": feed.last_success_at, "last_error": feed.last_error,
+                            "report": feed.report.to_json() if feed.report else None}
+                for feed in catalogue.snapshot.feeds.values()}
+        return Response(orjson.dumps({"platforms": body}), media_type="application/json")
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
@@ -99,6 +108,7 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", prometheus),
+        Route("/metrics/feeds", feed_reports),
         *(page_routes(demo_participants or {}) if config.server.ui else ()),
     ]
     app = Starlette(

@@ -176,41 +176,41 @@ async def test_a_retry_after_beyond_the_budget_fails_at_once(upstream: Upstream)
 
 async def test_a_platform_that_stays_busy_fails_after_a_few_attempts(upstream: Upstream):
     upstream.on("/feed", Reply(b"busy", 429, {"Retry-After": "0"}))
-    with pytest.raises(FeedError, match=r"^HTTP 429 from /feed$"):
+    with pytest.raises(FeedError, match=r"^page 1: HTTP 429 from /feed$"):
         await upstream.fetch(Tiny)
     assert 2 <= len(upstream.requests) <= 5
 
 
 async def test_a_server_error_fails_the_refresh(upstream: Upstream):
     upstream.on("/feed", Reply(b"<h1>Internal Server Error</h1>", 500))
-    with pytest.raises(FeedError, match=r"^HTTP 500 from /feed$"):
+    with pytest.raises(FeedError, match=r"^page 1: HTTP 500 from /feed$"):
         await upstream.fetch(Tiny)
     assert len(upstream.requests) == 1
 
 
 async def test_a_body_that_is_not_json_fails_the_refresh(upstream: Upstream):
     upstream.on("/feed", Reply(b"<html>maintenance</html>", 200, {"Content-Type": "text/html"}))
-    with pytest.raises(FeedError, match=r"^the response from /feed is not valid JSON$"):
+    with pytest.raises(FeedError, match=r"^page 1: the response from /feed is not valid JSON$"):
         await upstream.fetch(Tiny)
 
 
 async def test_a_truncated_body_fails_the_refresh(upstream: Upstream):
     body = orjson.dumps(FEED)
     upstream.on("/feed", Reply(body[:20], declared_length=len(body)))
-    with pytest.raises(FeedError, match=r"^the response from /feed was cut off$"):
+    with pytest.raises(FeedError, match=r"^page 1: the response from /feed was cut off$"):
         await upstream.fetch(Tiny)
 
 
 async def test_a_platform_that_hangs_fails_after_its_timeout(upstream: Upstream):
     upstream.on("/feed", Reply(hang=True))
-    with pytest.raises(FeedError, match=r"^no answer from /feed within 0.2 s$"):
+    with pytest.raises(FeedError, match=r"^page 1: no answer from /feed within 0.2 s$"):
         await upstream.fetch(Tiny, timeout_s=0.2)
 
 
 async def test_a_body_that_stalls_halfway_fails_after_the_timeout(upstream: Upstream):
     body = orjson.dumps(FEED)
     upstream.on("/feed", Reply(body[:20], declared_length=len(body), hang=True))
-    with pytest.raises(FeedError, match=r"^no answer from /feed within 0.2 s$"):
+    with pytest.raises(FeedError, match=r"^page 1: no answer from /feed within 0.2 s$"):
         await upstream.fetch(Tiny, timeout_s=0.2)
 
 
@@ -263,7 +263,7 @@ async def test_an_unreachable_platform_is_tried_again(upstream: Upstream):
 
 async def test_a_failure_that_persists_is_retried_only_so_often(upstream: Upstream):
     upstream.on("/feed", Reply(b"<h1>Internal Server Error</h1>", 500))
-    with pytest.raises(FeedError, match=r"^HTTP 500 from /feed$"):
+    with pytest.raises(FeedError, match=r"^page 1: HTTP 500 from /feed$"):
         await upstream.adapter(Tiny).fetch(budget_s=3, retries=2)
     assert len(upstream.requests) == 3
 
@@ -289,7 +289,7 @@ async def test_a_failure_that_would_happen_again_is_not_retried(upstream: Upstre
 
 async def test_no_retry_starts_when_its_backoff_would_outlast_the_budget(upstream: Upstream):
     upstream.on("/feed", Reply(b"<h1>Internal Server Error</h1>", 500), json_reply(FEED))
-    with pytest.raises(FeedError, match=r"^HTTP 500 from /feed$"):
+    with pytest.raises(FeedError, match=r"^page 1: HTTP 500 from /feed$"):
         await upstream.adapter(Tiny).fetch(budget_s=0.2, retries=2)
     assert len(upstream.requests) == 1
 

@@ -191,3 +191,4 @@ def test_demo_serves_every_platform_with_no_bundle() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+

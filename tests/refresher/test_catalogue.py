@@ -139,7 +139,7 @@ def test_a_platform_that_keeps_failing_is_left_alone_by_its_breaker_until_it_is_
     sent = upstreams.request_count(FLAKY)
     upstreams.set_fault(FLAKY, Fault(status=500))
     seen = wait_for(client, lambda p: p[FLAKY]["status"] == "STALE")
-    assert seen[FLAKY]["lastError"].startswith("HTTP 500")
+    assert seen[FLAKY]["lastError"].startswith("page 1: HTTP 500")
     assert upstreams.request_count(FLAKY) - sent >= 3, "STALE only after the retries"
 
     seen = wait_for(client, lambda p: "circuit breaker open" in p[FLAKY]["lastError"])

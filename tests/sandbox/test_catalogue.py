@@ -181,6 +181,16 @@ def test_views_and_changed_copies(default: DemoCatalogue) -> None:
     assert record.id not in {r.id for r in default.without(record.id)}
 
 
+def test_a_feed_fault_copy_repeats_listings_and_sets_junk_lines(default: DemoCatalogue) -> None:
+    record = default.by_platform["karirmu"][3]
+    faulty = default.with_feed_faults(junk_lines=1, repeated=[record.id])
+    feed = faulty.by_platform["karirmu"]
+    assert len(feed) == len(default.by_platform["karirmu"]) + 1 and feed[3] is feed[4] is record
+    assert faulty.junk_lines == 1 and len(faulty) == len(default)
+    assert faulty.without(record.id).by_platform["karirmu"] == tuple(
+        r for r in default.by_platform["karirmu"] if r is not record)
+
+
 def test_a_catalogue_refuses_duplicate_ids_and_unknown_platforms(default: DemoCatalogue) -> None:
     record = default.records[0]
     with pytest.raises(ValueError, match="duplicate"):

@@ -31,6 +31,8 @@ class ServerConfig:
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
+    ui: bool = True
+    """The participants' comparison page at ``/``."""
     read_timeout_s: float = field(default=10.0, metadata=POSITIVE)
     """How long a client may take to send a request's head, and its body again: a slow client is cut off."""
 

@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points, version
 from typing import Any, NoReturn, TypeAlias
 
@@ -141,8 +141,10 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def gateway_server(config: Config, host: str, port: int) -> uvicorn.Server:
-    app = create_app(config)  # validates the adapters before anything binds
+def gateway_server(config: Config, host: str, port: int, demo_participants: Mapping[str, str] | None = None
+                   ) -> uvicorn.Server:
+    """``demo_participants``: see :func:`create_app`; only the demo passes them."""
+    app = create_app(config, demo_participants=demo_participants)  # validates the adapters before anything binds
     return uvicorn.Server(uvicorn_config(app, config, host=host, port=port))
 
 
@@ -153,3 +155,11 @@ def _schema(args: argparse.Namespace) -> int:
     print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL
     return 0
 
+
+
+if __name__ == "__main__":
+    # Run as ``python -m gateway.cli``, this file is ``__main__``: the commands other packages add import
+    # ``gateway.cli`` itself, so its ``main`` runs, and the exceptions it catches are the ones they raise.
+    from gateway.cli import main as main_of_the_module
+
+    raise SystemExit(main_of_the_module())

@@ -8,13 +8,13 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import httpx
 import pytest
 
 from adapters import ADAPTERS
-from core.config import PlatformConfig, parse_config
+from core.config import Config, PlatformConfig, parse_config
 from sandbox import SandboxThread
 from tests.harness import GatewayThread
 
@@ -32,6 +32,13 @@ def test_the_configuration_example_needs_no_environment_variable(monkeypatch: py
         monkeypatch.delenv(name)
     config = parse_config(configuration_example())
     assert len(config.enabled_platforms) == 9
+
+
+def test_the_configuration_example_shows_every_key_of_every_section() -> None:
+    example = configuration_example()
+    for section, hint in get_type_hints(Config).items():
+        if section != "platforms":
+            assert {f.name for f in dataclasses.fields(hint)} == set(example[section]), section
 
 
 def test_the_configuration_example_shows_every_per_platform_key() -> None:

@@ -370,7 +370,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        ([], "url"),
+        ([], "URL"),
         (["karier.mu/feed"], "http:// or https://"),
         (["https://karier.mu/prakerja-feed/v1/courses?page_token="], "without ?query"),
         (["http://127.0.0.1:9", "--adapter", "shopee"], "--adapter"),

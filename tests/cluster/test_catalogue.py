@@ -112,3 +112,15 @@ async def test_every_process_keeps_its_catalogue_while_redis_is_down(members: Me
     redis_server.start()
     await eventually(lambda: follower.current is not None and follower.current.data == b"catalogue two",
                      "sharing resuming once Redis is back")
+
+
+async def test_a_process_started_while_redis_is_stopped_gets_the_catalogue_once_it_answers(
+        members: Members, redis_server: RedisServer) -> None:
+    reader = await members()
+    await reader.catalogues.publish(b"catalogue one")
+    redis_server.pause()
+    late = await members()
+    assert (late.catalogues.current, late.lease.is_holder) == (None, False)
+    redis_server.resume()
+    await eventually(lambda: late.catalogues.current is not None, "the late process fetching the catalogue")
+    assert late.catalogues.current is not None and late.catalogues.current.data == b"catalogue one"

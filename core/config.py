@@ -31,6 +31,8 @@ class ServerConfig:
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
+    ui: bool = True
+    """The participants' comparison page at ``/``."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from strawberry.types import ExecutionResult
 
 from gateway.catalogue import Catalogue
@@ -26,16 +27,35 @@ from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
-from schema import RequestContext, build_schema, public_errors
+from schema import RequestContext, build_fast_path, build_schema, public_errors
+
+
+class _Rendered(ExecutionResult):
+    """An answer the fast path rendered whole."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(data=None, errors=None)
+        self.body = body
+
+
+class _Encoded(dict[str, object]):
+    """The processed form of a :class:`_Rendered`: :meth:`GraphQLEndpoint.encode_json` sends its bytes as they are."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
-    a cache of anonymous answers."""
+    a cache of anonymous answers; the operations the fast path covers skip strawberry's execution."""
 
     def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
                  metrics: Metrics) -> None:
-        super().__init__(build_schema(config.limits), graphql_ide="graphiql", allow_queries_via_get=True)
+        schema = build_schema(config.limits)
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        self._fast = build_fast_path(schema, config.limits) if config.server.fast_path else None
+        self._executions = {path: metrics.executions.labels(path) for path in ("fast", "general")}
         self._config = config
         self._catalogue = catalogue
         self._participants = participants
@@ -52,9 +72,26 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         request.state.graphql_context = context
         return context
 
+    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,  # noqa: PLR0917
+                             sub_response: Response, context: RequestContext, root_value: None,
+                             request_data: GraphQLRequestData) -> ExecutionResult:
+        if self._fast is not None and request_data.query is not None and not request_data.extensions:
+            body = self._fast.execute(request_data.query, request_data.variables, request_data.operation_name,
+                                      context)
+            if body is not None:
+                self._executions["fast"].inc()
+                return _Rendered(body)
+        self._executions["general"].inc()
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                            request_data)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if isinstance(result, _Rendered):
+            context: RequestContext = request.state.graphql_context
+            ResponseCache.cacheable(request, None if context.errors else context.snapshot.version)
+            return _Encoded(result.body)  # type: ignore[return-value]
         # Here, not in a schema extension: errors raised before execution (a syntax error) never reach those.
-        context: RequestContext | None = getattr(request.state, "graphql_context", None)
+        context = getattr(request.state, "graphql_context", None)
         errors = [*public_errors(result.errors or ()), *(context.errors if context else ())]
         response: GraphQLHTTPResponse = {"data": result.data}
         if errors:
@@ -65,12 +102,16 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return response
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return data.body if isinstance(data, _Encoded) else orjson.dumps(data)
 
 
 def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions."""
+    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions.
+
+    A ``catalogue`` given is the caller's to start and stop (several apps may serve one, e.g. to compare them).
+    """
     metrics = metrics or Metrics()
+    owned = catalogue is None
     catalogue = catalogue or Catalogue(config, metrics)
     participants = ParticipantService(config.participants, metrics)
 
@@ -89,11 +130,13 @@ def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metr
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
-        await catalogue.start()
+        if owned:
+            await catalogue.start()
         try:
             yield
         finally:
-            await catalogue.stop()
+            if owned:
+                await catalogue.stop()
             await participants.stop()
 
     graphql = GraphQLEndpoint(config, catalogue, participants, metrics)

@@ -29,6 +29,8 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8000, metadata={"max": 65535})
     cors_origins: tuple[str, ...] = ()
+    fast_path: bool = True
+    """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
 
 
 @dataclass(frozen=True)

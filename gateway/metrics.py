@@ -48,5 +48,10 @@ class Metrics:
             ["cache", "result"], registry=self.registry,
         )
 
+        self.executions = Counter(
+            "prakerja_graphql_executions", "GraphQL operations answered, by execution path (fast, general).",
+            ["path"], registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

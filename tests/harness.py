@@ -21,9 +21,10 @@ from gateway.config import Config, parse_config
 class GatewayThread:
     """A gateway serving on a free loopback port from its own thread and event loop."""
 
-    def __init__(self, config: Config | dict[str, Any]) -> None:
+    def __init__(self, config: Config | dict[str, Any], catalogue: Catalogue | None = None) -> None:
+        """A gateway with its own catalogue, or serving ``catalogue`` (which it then neither starts nor stops)."""
         self.config = config if isinstance(config, Config) else parse_config(config)
-        self.app: Starlette = create_app(self.config)
+        self.app: Starlette = create_app(self.config, catalogue)
         # IPPROTO_TCP given, or asyncio does not set TCP_NODELAY on the accepted connections: every request on a
         # kept-alive connection would then wait 40 ms for a delayed ACK.
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

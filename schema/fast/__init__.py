@@ -1,0 +1,169 @@
+"""The fast path: the operations that matter answered without graphql-core's execution, byte for byte as the
+general executor (strawberry) answers them, or not at all (``None``: the caller then asks the general executor).
+
+Each distinct document is parsed, validated (with the schema's own rules and limits) and planned once, in caches
+bounded in bytes; a request then costs its variables, its resolvers' work (the search, the eligibility) and its
+bytes. Whatever the fast path does not render (introspection, invalid documents, errors of any kind) it leaves
+to the general executor, which answers it as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import orjson
+from cachetools import LRUCache
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLResolveInfo,
+    OperationDefinitionNode,
+    VariableNode,
+    get_operation_ast,
+    parse,
+    specified_rules,
+)
+from graphql.execution.collect_fields import FragmentDetails
+from graphql.execution.values import get_variable_values
+from graphql.language import DirectiveNode, FragmentDefinitionNode, Visitor, visit
+from graphql.pyutils import is_awaitable
+from strawberry import Schema
+from strawberry.schema.schema import validate_document
+
+from ..context import RequestContext
+from .plan import NotPlanned, OperationPlan, Planner
+from .render import NotRendered, Operation, Part, Renderer, Templates
+
+DOCUMENT_CACHE_BYTES = 8 * 1024 * 1024
+PLAN_CACHE_BYTES = 8 * 1024 * 1024
+TEMPLATE_CACHE_BYTES = 64 * 1024 * 1024
+"""The default bounds of the fast path's caches: documents parsed and validated, plans, course templates."""
+
+_AST_BYTES_PER_CHAR = 100
+"""About what a parsed, validated document costs in memory per character of its text (measured: 86)."""
+_CONDITIONS = frozenset({"include", "skip"})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Prepared:
+    """A valid document and its operation, with what planning and resolving need of it."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDetails]
+    conditions: tuple[str, ...]
+    """The variables ``@include``/``@skip`` read: a plan holds for one set of their values."""
+
+
+_REFUSED = object()
+"""A document the fast path leaves to the general executor, remembered as such."""
+
+
+class FastPath:
+    """Answers the operations it can for ``schema``, whose validation ``rules`` (its limits) it applies too."""
+
+    def __init__(self, schema: Schema, rules: list[type[ASTValidationRule]], max_tokens: int, *,
+                 document_bytes: int = DOCUMENT_CACHE_BYTES, plan_bytes: int = PLAN_CACHE_BYTES,
+                 template_bytes: int = TEMPLATE_CACHE_BYTES) -> None:
+        self._schema = schema._schema
+        self._rules = (*specified_rules, *rules)
+        self._max_tokens = max_tokens
+        self._planner = Planner(self._schema)
+        self._documents: LRUCache[tuple[str, str | None], Any] = LRUCache(
+            document_bytes, getsizeof=lambda entry: 1 if entry is _REFUSED else entry[1])
+        self._plans: LRUCache[tuple[_Prepared, tuple[Any, ...]], OperationPlan] = LRUCache(
+            plan_bytes, getsizeof=lambda plan: plan.size)
+        self._template_bytes = template_bytes
+        self._templates = Templates(-1, template_bytes)
+
+    def execute(self, document: str, variables: Mapping[str, Any] | None, operation_name: str | None,
+                context: RequestContext) -> bytes | None:
+        """The response body the general executor would send, or ``None`` when the fast path does not answer."""
+        prepared = self._prepare(document, operation_name)
+        if prepared is None or not isinstance(variables, Mapping | None):
+            return None
+        coerced = get_variable_values(self._schema, prepared.operation.variable_definitions or (),
+                                      dict(variables or {}))
+        if isinstance(coerced, list):
+            return None
+        plan = self._plan(prepared, tuple(coerced.coerced.get(name) for name in prepared.conditions), coerced)
+        if plan is None:
+            return None
+        info = partial(_info, schema=self._schema, fragments=prepared.fragments, operation=prepared.operation,
+                       variables=coerced)
+        renderer = Renderer(Operation(self._schema, info, coerced), context, self._templates_of(context))
+        out: list[Part] = [b'{"data":']
+        try:
+            renderer.object(plan.root, None, out)
+        except (NotRendered, GraphQLError):
+            return None
+        if context.errors:
+            out += (b',"errors":', orjson.dumps([error.formatted for error in context.errors]))
+        out.append(b"}")
+        return b"".join(part for part in out if isinstance(part, bytes))
+
+    def _prepare(self, document: str, operation_name: str | None) -> _Prepared | None:
+        key = (document, operation_name)
+        entry = self._documents.get(key)
+        if entry is None:
+            prepared = _prepare(document, operation_name, self._schema, self._rules, self._max_tokens)
+            entry = _REFUSED if prepared is None else (prepared, len(document) * _AST_BYTES_PER_CHAR)
+            if entry is _REFUSED or entry[1] <= self._documents.maxsize:
+                self._documents[key] = entry
+        return None if entry is _REFUSED else entry[0]
+
+    def _plan(self, prepared: _Prepared, conditions: tuple[Any, ...], variables: Any) -> OperationPlan | None:
+        key = (prepared, conditions)
+        plan = self._plans.get(key)
+        if plan is None:
+            try:
+                plan = self._planner.plan(prepared.operation, prepared.fragments, variables)
+            except NotPlanned:
+                return None  # cheap to find again: the document is cached, planning stops at the first refusal
+            if plan.size <= self._plans.maxsize:
+                self._plans[key] = plan
+        return plan
+
+    def _templates_of(self, context: RequestContext) -> Templates:
+        version = context.snapshot.version
+        if self._templates.version != version:
+            self._templates = Templates(version, self._template_bytes)  # the old snapshot's go with it
+        return self._templates
+
+
+def _prepare(document: str, operation_name: str | None, schema: Any, rules: tuple[type[ASTValidationRule], ...],
+             max_tokens: int) -> _Prepared | None:
+    try:
+        parsed = parse(document, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+    operation = get_operation_ast(parsed, operation_name)
+    if operation is None or validate_document(schema, parsed, rules):
+        return None
+    fragments = {definition.name.value: FragmentDetails(definition) for definition in parsed.definitions
+                 if isinstance(definition, FragmentDefinitionNode)}
+    return _Prepared(parsed, operation, fragments, _condition_variables(parsed))
+
+
+def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+
+    class Conditions(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
+            if node.name.value in _CONDITIONS:
+                for argument in node.arguments:
+                    if isinstance(argument.value, VariableNode):
+                        found[argument.value.name.value] = None
+
+    visit(document, Conditions())
+    return tuple(found)
+
+
+def _info(field_name: str, field_nodes: Any, return_type: Any, parent_type: Any, path: Any, context: Any, *,
+          schema: Any, fragments: Any, operation: Any, variables: Any) -> GraphQLResolveInfo:
+    return GraphQLResolveInfo(field_name, field_nodes, return_type, parent_type, path, schema, fragments, None,
+                              operation, variables, context, is_awaitable, None, None)

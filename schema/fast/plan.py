@@ -1,0 +1,140 @@
+"""The plan of one operation: its fields collected once (fragments, aliases and ``@include``/``@skip`` resolved by
+graphql-core's own field collection), each with what rendering its value needs, so that a request walks a tree
+made for it instead of the document.
+
+A plan depends on the document, the operation and the values of the variables its ``@include``/``@skip`` read;
+arguments are read per request. Anything the fast path does not render (introspection, abstract types, deferred
+fragments) makes no plan: :class:`NotPlanned`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import (
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_named_type,
+    is_leaf_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import (
+    FieldDetailsList,
+    FragmentDetails,
+    GroupedFieldSet,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues
+
+TYPENAME = "__typename"
+_PLAN_BYTES_PER_FIELD = 600
+"""About what one planned field costs in memory (its object, key, node list), for the byte-bounded caches."""
+
+
+class NotPlanned(Exception):
+    """The operation asks for something the fast path leaves to the general executor."""
+
+
+@dataclass(eq=False, slots=True)
+class FieldPlan:
+    key: bytes
+    """The response key, JSON-encoded with its colon: ``"alias":``."""
+    name: str
+    definition: GraphQLField | None
+    """``None`` for ``__typename``."""
+    details: FieldDetailsList
+    type: GraphQLOutputType
+    attribute: str | None
+    """The attribute strawberry reads for a field without a resolver of its own; ``None`` when it calls one."""
+    leaf: GraphQLLeafType | None
+    object: ObjectPlan | None
+
+
+@dataclass(eq=False, slots=True)
+class ObjectPlan:
+    type: GraphQLObjectType
+    fields: tuple[FieldPlan, ...]
+    typename: bytes
+    """The type's name as JSON, for ``__typename``."""
+
+
+@dataclass(eq=False, slots=True)
+class OperationPlan:
+    root: ObjectPlan
+    size: int
+    """Bytes it is estimated to take, for the caches that bound themselves in bytes."""
+
+
+class Planner:
+    """Plans the operations of one schema."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self._schema = schema
+
+    def plan(self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDetails],
+             variables: VariableValues) -> OperationPlan:
+        query = self._schema.query_type
+        if query is None or operation.operation.value != "query":
+            raise NotPlanned
+        collected = collect_fields(self._schema, dict(fragments), variables, query, operation)
+        if collected.new_defer_usages:
+            raise NotPlanned
+
+        def sub(type_: GraphQLObjectType, details: FieldDetailsList) -> GroupedFieldSet:
+            found = collect_subfields(self._schema, dict(fragments), variables, operation, type_, details)
+            if found.new_defer_usages:
+                raise NotPlanned
+            return found.grouped_field_set
+
+        counter = [0]
+        root = self._object(query, collected.grouped_field_set, sub, counter)
+        return OperationPlan(root, counter[0] * _PLAN_BYTES_PER_FIELD)
+
+    def _object(self, type_: GraphQLObjectType, grouped: GroupedFieldSet,
+                sub: Callable[[GraphQLObjectType, FieldDetailsList], GroupedFieldSet], counter: list[int]) -> ObjectPlan:
+        fields = []
+        for key, details in grouped.items():
+            counter[0] += 1
+            name = details[0].node.name.value
+            encoded_key = orjson.dumps(key) + b":"
+            if name == TYPENAME:
+                fields.append(FieldPlan(encoded_key, name, None, details, type_, None, None, None))
+                continue
+            definition = type_.fields.get(name)
+            if definition is None:  # __schema, __type: introspection is the general executor's
+                raise NotPlanned
+            named = get_named_type(definition.type)
+            leaf = named if is_leaf_type(named) else None
+            nested = None
+            if leaf is None:
+                if not is_object_type(named):
+                    raise NotPlanned
+                nested = self._object(named, sub(named, details), sub, counter)
+            fields.append(FieldPlan(encoded_key, name, definition, details, definition.type,
+                                    _attribute(definition), leaf, nested))
+        return ObjectPlan(type_, tuple(fields), orjson.dumps(type_.name))
+
+
+def _attribute(definition: GraphQLField) -> str | None:
+    # strawberry marks the resolver it gives a plain attribute; any other (a method, an extension) is called.
+    if not getattr(definition.resolve, "_is_default", False):
+        return None
+    strawberry_field: Any = definition.extensions.get("strawberry-definition")
+    return None if strawberry_field is None else str(strawberry_field.python_name)
+
+
+def unwrap(type_: GraphQLOutputType) -> tuple[bool, GraphQLOutputType | None]:
+    """Whether a value of ``type_`` may be null, and the type of its items when it is a list."""
+    nullable = not isinstance(type_, GraphQLNonNull)
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    return nullable, inner.of_type if isinstance(inner, GraphQLList) else None

@@ -162,7 +162,12 @@ class Course:
 @strawberry.type
 class CourseEdge:
     cursor: str
-    node: Course
+    listing: strawberry.Private[types.Listing]
+
+    @strawberry.field
+    def node(self) -> Course:
+        # Made when asked for: the fast path renders most courses from templates, without a Course object.
+        return Course.of(self.listing)
 
 
 @strawberry.type
@@ -206,7 +211,7 @@ class CourseConnection:
 
     @classmethod
     def of(cls, page: search.SearchPage) -> CourseConnection:
-        edges = [CourseEdge(cursor=c, node=Course.of(listing)) for listing, c in zip(page.listings, page.cursors,
+        edges = [CourseEdge(cursor=c, listing=listing) for listing, c in zip(page.listings, page.cursors,
                                                                                        strict=True)]
         return cls(
             edges=edges,

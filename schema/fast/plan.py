@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from graphql import (
@@ -24,6 +24,7 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     get_named_type,
+    get_nullable_type,
     is_leaf_type,
     is_object_type,
 )
@@ -47,8 +48,8 @@ class NotPlanned(Exception):
 
 @dataclass(eq=False, slots=True)
 class FieldPlan:
-    key: bytes
-    """The response key, JSON-encoded with its colon: ``"alias":``."""
+    prefix: bytes
+    """What precedes the value: the response key JSON-encoded with its colon, after ``{`` or ``,``."""
     name: str
     definition: GraphQLField | None
     """``None`` for ``__typename``."""
@@ -56,7 +57,11 @@ class FieldPlan:
     type: GraphQLOutputType
     attribute: str | None
     """The attribute strawberry reads for a field without a resolver of its own; ``None`` when it calls one."""
-    leaf: GraphQLLeafType | None
+    nullable: bool
+    listed: bool
+    items_nullable: bool
+    serialize: Callable[[Any], Any] | None
+    """For a leaf, its type's serializer."""
     object: ObjectPlan | None
 
 
@@ -104,24 +109,25 @@ class Planner:
                 sub: Callable[[GraphQLObjectType, FieldDetailsList], GroupedFieldSet], counter: list[int]) -> ObjectPlan:
         fields = []
         for key, details in grouped.items():
+            prefix = (b"," if fields else b"{") + orjson.dumps(key) + b":"
             counter[0] += 1
             name = details[0].node.name.value
-            encoded_key = orjson.dumps(key) + b":"
             if name == TYPENAME:
-                fields.append(FieldPlan(encoded_key, name, None, details, type_, None, None, None))
+                fields.append(FieldPlan(prefix, name, None, details, type_, None, False, False, False, None, None))
                 continue
             definition = type_.fields.get(name)
             if definition is None:  # __schema, __type: introspection is the general executor's
                 raise NotPlanned
+            nullable, items = _shape(definition.type)
             named = get_named_type(definition.type)
-            leaf = named if is_leaf_type(named) else None
             nested = None
-            if leaf is None:
+            if not is_leaf_type(named):
                 if not is_object_type(named):
                     raise NotPlanned
                 nested = self._object(named, sub(named, details), sub, counter)
-            fields.append(FieldPlan(encoded_key, name, definition, details, definition.type,
-                                    _attribute(definition), leaf, nested))
+            serialize = cast(GraphQLLeafType, named).serialize if nested is None else None
+            fields.append(FieldPlan(prefix, name, definition, details, definition.type, _attribute(definition),
+                                    nullable, items is not None, items is None or items, serialize, nested))
         return ObjectPlan(type_, tuple(fields), orjson.dumps(type_.name))
 
 
@@ -133,8 +139,12 @@ def _attribute(definition: GraphQLField) -> str | None:
     return None if strawberry_field is None else str(strawberry_field.python_name)
 
 
-def unwrap(type_: GraphQLOutputType) -> tuple[bool, GraphQLOutputType | None]:
-    """Whether a value of ``type_`` may be null, and the type of its items when it is a list."""
+def _shape(type_: GraphQLOutputType) -> tuple[bool, bool | None]:
+    """Whether a value of ``type_`` may be null, and when it is a list, whether its items may be."""
     nullable = not isinstance(type_, GraphQLNonNull)
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-    return nullable, inner.of_type if isinstance(inner, GraphQLList) else None
+    if not isinstance(inner, GraphQLList):
+        return nullable, None
+    if isinstance(get_nullable_type(inner.of_type), GraphQLList):
+        raise NotPlanned  # lists of lists: none in the schema
+    return nullable, not isinstance(inner.of_type, GraphQLNonNull)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import orjson
 from cachetools import LRUCache
-from graphql import GraphQLList, GraphQLNonNull, GraphQLOutputType, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLResolveInfo, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 
@@ -35,6 +36,9 @@ PER_REQUEST: dict[tuple[str, str], PerRequestKey] = {
     ("Course", "eligibility"): lambda course, context: context.rules.of(course.listing),
 }
 """Fields of templated types whose value a template cannot hold, and what their value depends on within a request."""
+
+IDENTIFIED_BY_SOURCE: dict[tuple[str, str], SnapshotKey] = {("CourseEdge", "node"): lambda edge: edge.listing.id}
+"""Fields of a templated type identified from their source: a template found needs no value resolved at all."""
 
 CALLER_DEPENDENT = frozenset({("Course", "eligibility")})
 """Of :data:`PER_REQUEST`, those fixed per snapshot for anonymous callers: their templates hold them."""
@@ -124,8 +128,11 @@ class Renderer:
         identify = TEMPLATED.get(plan.type.name)
         if identify is None:
             self._fields(plan, source, out)
-            return
-        template = self._template(plan, identify(source), source)
+        else:
+            self._templated(plan, identify(source), lambda: source, out)
+
+    def _templated(self, plan: ObjectPlan, identity: Hashable, source: Callable[[], Any], out: list[Part]) -> None:
+        template = self._template(plan, identity, source)
         if self._templating:
             out.extend(template.parts)
             return
@@ -133,36 +140,45 @@ class Renderer:
             out.append(part if isinstance(part, bytes) else self._fill(part))
 
     def _fields(self, plan: ObjectPlan, source: Any, out: list[Part], holes: frozenset[str] = frozenset()) -> None:
-        out.append(b"{")
-        for position, field in enumerate(plan.fields):
-            if position:
-                out.append(b",")
-            out.append(field.key)
+        for field in plan.fields:
+            out.append(field.prefix)
             if field.definition is None:
                 out.append(plan.typename)
             elif field.name in holes:
                 out.append(Hole(field, plan, source))
+            elif field.object is not None and (identify := IDENTIFIED_BY_SOURCE.get((plan.type.name, field.name))):
+                self._templated(field.object, identify(source), partial(self._resolve, plan, field, source), out)
             else:
-                self._value(field.type, field, self._resolve(plan, field, source), out)
+                self._value(field, self._resolve(plan, field, source), out)
         out.append(b"}")
 
-    def _value(self, type_: GraphQLOutputType, field: FieldPlan, value: Any, out: list[Part]) -> None:
-        if isinstance(type_, GraphQLNonNull):
-            if value is None:
+    def _value(self, field: FieldPlan, value: Any, out: list[Part]) -> None:
+        if value is None:
+            if not field.nullable:
                 raise NotRendered
-            type_ = type_.of_type
-        elif value is None:
             out.append(b"null")
-            return
-        if isinstance(type_, GraphQLList):
+        elif not field.listed:
+            self._item(field, value, out)
+        elif field.serialize is not None and not field.items_nullable:
+            out.append(orjson.dumps([field.serialize(item) for item in value]))
+        elif not value:
+            out.append(b"[]")
+        else:
             out.append(b"[")
             for position, item in enumerate(value):
                 if position:
                     out.append(b",")
-                self._value(type_.of_type, field, item, out)
+                if item is None:
+                    if not field.items_nullable:
+                        raise NotRendered
+                    out.append(b"null")
+                else:
+                    self._item(field, item, out)
             out.append(b"]")
-        elif field.leaf is not None:
-            out.append(orjson.dumps(field.leaf.serialize(value)))
+
+    def _item(self, field: FieldPlan, value: Any, out: list[Part]) -> None:
+        if field.serialize is not None:
+            out.append(orjson.dumps(field.serialize(value)))
         else:
             assert field.object is not None
             self.object(field.object, value, out)
@@ -178,7 +194,7 @@ class Renderer:
                               Path(None, field.name, plan.type.name), self._context)
         return field.definition.resolve(source, info, **arguments)
 
-    def _template(self, plan: ObjectPlan, identity: Hashable, source: Any) -> Template:
+    def _template(self, plan: ObjectPlan, identity: Hashable, source: Callable[[], Any]) -> Template:
         key = (plan, identity, self._anonymous)
         template = self._templates.get(key)
         if template is None:
@@ -186,7 +202,7 @@ class Renderer:
                               and not (self._anonymous and (type_name, name) in CALLER_DEPENDENT))
             parts: list[Part] = []
             Renderer(self._operation, self._context, self._templates, templating=True)._fields(
-                plan, source, parts, holes)
+                plan, source(), parts, holes)
             template = Template.of(parts)
             self._templates.put(key, template)
         return template
@@ -196,6 +212,6 @@ class Renderer:
         filled = self._filled.get(key)
         if filled is None:
             parts: list[Part] = []
-            self._value(hole.field.type, hole.field, self._resolve(hole.parent, hole.field, hole.source), parts)
-            filled = self._filled[key] = b"".join(part for part in parts if isinstance(part, bytes))
+            self._value(hole.field, self._resolve(hole.parent, hole.field, hole.source), parts)
+            filled = self._filled[key] = b"".join(cast(list[bytes], parts))  # no template: no hole
         return filled

@@ -38,6 +38,8 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues
 
 TYPENAME = "__typename"
+STRAWBERRY_FIELD = "strawberry-definition"
+"""Where strawberry keeps its own field in a graphql-core field's extensions."""
 _PLAN_BYTES_PER_FIELD = 600
 """About what one planned field costs in memory (its object, key, node list), for the byte-bounded caches."""
 
@@ -57,6 +59,8 @@ class FieldPlan:
     type: GraphQLOutputType
     attribute: str | None
     """The attribute strawberry reads for a field without a resolver of its own; ``None`` when it calls one."""
+    method: Callable[..., Any] | None
+    """A resolver taking only its object and ``info``, called as such; ``None`` for any other (through strawberry)."""
     nullable: bool
     listed: bool
     items_nullable: bool
@@ -113,7 +117,8 @@ class Planner:
             counter[0] += 1
             name = details[0].node.name.value
             if name == TYPENAME:
-                fields.append(FieldPlan(prefix, name, None, details, type_, None, False, False, False, None, None))
+                fields.append(FieldPlan(prefix, name, None, details, type_, None, None, False, False, False, None,
+                                        None))
                 continue
             definition = type_.fields.get(name)
             if definition is None:  # __schema, __type: introspection is the general executor's
@@ -127,7 +132,7 @@ class Planner:
                 nested = self._object(named, sub(named, details), sub, counter)
             serialize = cast(GraphQLLeafType, named).serialize if nested is None else None
             fields.append(FieldPlan(prefix, name, definition, details, definition.type, _attribute(definition),
-                                    nullable, items is not None, items is None or items, serialize, nested))
+                                    _method(definition), nullable, items is not None, bool(items), serialize, nested))
         return ObjectPlan(type_, tuple(fields), orjson.dumps(type_.name))
 
 
@@ -135,8 +140,22 @@ def _attribute(definition: GraphQLField) -> str | None:
     # strawberry marks the resolver it gives a plain attribute; any other (a method, an extension) is called.
     if not getattr(definition.resolve, "_is_default", False):
         return None
-    strawberry_field: Any = definition.extensions.get("strawberry-definition")
+    strawberry_field: Any = definition.extensions.get(STRAWBERRY_FIELD)
     return None if strawberry_field is None else str(strawberry_field.python_name)
+
+
+def _method(definition: GraphQLField) -> Callable[..., Any] | None:
+    """The resolver of a field whose resolver takes ``self`` and ``info`` alone, with nothing of strawberry's around
+    it (arguments to convert, permissions, extensions), which may then be called directly."""
+    strawberry_field: Any = definition.extensions.get(STRAWBERRY_FIELD)
+    resolver = None if strawberry_field is None else strawberry_field.base_resolver
+    if resolver is None or resolver.is_async or strawberry_field.extensions or strawberry_field.permission_classes:
+        return None
+    parameters = resolver.signature.parameters.values()
+    if [parameter.name for parameter in parameters] != [resolver.self_parameter.name, "info"]:
+        return None
+    function: Callable[..., Any] = resolver.wrapped_func
+    return function
 
 
 def _shape(type_: GraphQLOutputType) -> tuple[bool, bool | None]:

@@ -16,12 +16,13 @@ from typing import Any, cast
 
 import orjson
 from cachetools import LRUCache
+from strawberry import Info
 from graphql import GraphQLResolveInfo, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 
 from ..context import RequestContext
-from .plan import FieldPlan, ObjectPlan
+from .plan import STRAWBERRY_FIELD, FieldPlan, ObjectPlan
 
 SnapshotKey = Callable[[Any], Hashable]
 PerRequestKey = Callable[[Any, RequestContext], Hashable]
@@ -142,7 +143,16 @@ class Renderer:
     def _fields(self, plan: ObjectPlan, source: Any, out: list[Part], holes: frozenset[str] = frozenset()) -> None:
         for field in plan.fields:
             out.append(field.prefix)
-            if field.definition is None:
+            if field.attribute is not None and field.serialize is not None and not field.listed:
+                # The most common field by far, a plain leaf: inline.
+                value = getattr(source, field.attribute)
+                if value is not None:
+                    out.append(orjson.dumps(field.serialize(value)))
+                elif field.nullable:
+                    out.append(b"null")
+                else:
+                    raise NotRendered
+            elif field.definition is None:
                 out.append(plan.typename)
             elif field.name in holes:
                 out.append(Hole(field, plan, source))
@@ -188,10 +198,12 @@ class Renderer:
             return getattr(source, field.attribute)
         assert field.definition is not None and field.definition.resolve is not None
         operation = self._operation
-        node = field.details[0].node
-        arguments = get_argument_values(field.definition, node, operation.variables) if node.arguments else {}
         info = operation.info(field.name, [detail.node for detail in field.details], field.type, plan.type,
                               Path(None, field.name, plan.type.name), self._context)
+        if field.method is not None:
+            return field.method(source, Info(_raw_info=info, _field=field.definition.extensions[STRAWBERRY_FIELD]))
+        node = field.details[0].node
+        arguments = get_argument_values(field.definition, node, operation.variables) if node.arguments else {}
         return field.definition.resolve(source, info, **arguments)
 
     def _template(self, plan: ObjectPlan, identity: Hashable, source: Callable[[], Any]) -> Template:

@@ -160,7 +160,7 @@ class Renderer:
                 self._templated(field.object, identify(source), partial(self._resolve, plan, field, source), out)
             else:
                 self._value(field, self._resolve(plan, field, source), out)
-        out.append(b"}")
+        out.append(b"}" if plan.fields else b"{}")  # every field skipped: the first gave no "{"
 
     def _value(self, field: FieldPlan, value: Any, out: list[Part]) -> None:
         if value is None:

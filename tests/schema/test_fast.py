@@ -26,7 +26,12 @@ from sandbox import DemoToken, Fault, SandboxThread
 from schema import build_schema
 from tests.harness import GatewayThread
 
-OPERATIONS = 2000
+DOCUMENTS = 700
+"""Each asked by three callers: anonymous, signed in, and either signed in or with a token the service refuses."""
+SIGNED_IN = [token for token in DemoToken if token is not DemoToken.NEW_RECIPIENT]
+"""The sandbox gives the new recipient a card issued "3 days ago" as of each request, a deadline that moves: it is
+kept for the failing participant service, which must not have been asked for it before (each gateway keeps the
+participants it was told of)."""
 MAX_OFFER_NESTING = 2
 
 
@@ -75,8 +80,11 @@ class OperationWriter:
             selections.append("__typename")
         header = f"query Q({', '.join(self._declared)})" if self._declared else "query Q"
         document = " ".join([f"{header} {{ {' '.join(selections)} }}", *self._fragments])
-        tokens = [None, None, *(token.value for token in DemoToken), "not-a-token"]
-        return Request(document, self._variables, self._rng.choice(tokens))
+        return Request(document, self._variables, None)
+
+    def callers(self) -> list[str | None]:
+        """Who asks a document: anonymous, signed in, and signed in again or with a token the service refuses."""
+        return [None, self._rng.choice(SIGNED_IN).value, self._rng.choice([*SIGNED_IN, "not-a-token"])]
 
     def _name(self, stem: str) -> str:
         self._names += 1
@@ -120,7 +128,7 @@ class OperationWriter:
             sort = rng.choice(list(CourseSort)).value
             given.append(self._argument("sort", "CourseSort!", sort, sort))
         if rng.random() < 0.7:
-            first = rng.choice((1, 3, 5, 10, 20, 20, 0, 101))
+            first = rng.choice((1, 3, 5, 10, 20, 0, 101))
             given.append(self._argument("first", "Int!", first, str(first)))
         if rng.random() < 0.2:
             after = rng.choice([*catalogue.cursors[-20:], "not-a-cursor", ""]) if catalogue.cursors else "bad"
@@ -197,18 +205,20 @@ def sandbox() -> Iterator[SandboxThread]:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    fast: GatewayThread
-    general: GatewayThread
+    fast: httpx.Client
+    general: httpx.Client
 
     def both(self, request: Request) -> tuple[httpx.Response, httpx.Response]:
         headers = {"Authorization": f"Bearer {request.token}"} if request.token else {}
-        return tuple(  # type: ignore[return-value]
-            httpx.post(f"{gateway.url}/graphql", json=request.body(), headers=headers, timeout=30)
-            for gateway in (self.fast, self.general)
-        )
+        return self.post(request.body(), headers)
+
+    def post(self, body: dict[str, Any] | bytes, headers: dict[str, str]) -> tuple[httpx.Response, httpx.Response]:
+        sent = {"content": body} if isinstance(body, bytes) else {"json": body}
+        return self.fast.post("/graphql", headers=headers, **sent), self.general.post("/graphql", headers=headers,
+                                                                                      **sent)
 
     def executions(self, path: str) -> float:
-        metrics = httpx.get(f"{self.fast.url}/metrics").text
+        metrics = self.fast.get("/metrics").text
         line = next(line for line in metrics.splitlines()
                     if line.startswith(f'prakerja_graphql_executions_total{{path="{path}"}}'))
         return float(line.split()[-1])
@@ -216,35 +226,35 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pair(sandbox: SandboxThread) -> Iterator[Pair]:
-    # No participant kept between requests: each gateway asks the service itself, so both see the same answers.
-    config = sandbox.gateway_config(participants={"cache_ttl_s": 0})
-    with GatewayThread(config) as fast:
+    with GatewayThread(sandbox.gateway_config()) as fast:
         fast.wait_ready()
-        with GatewayThread(sandbox.gateway_config(participants={"cache_ttl_s": 0}, server={"fast_path": False}),
-                           fast.catalogue) as general:
-            yield Pair(fast, general)
+        with GatewayThread(sandbox.gateway_config(server={"fast_path": False}), fast.catalogue) as general:
+            with httpx.Client(base_url=fast.url, timeout=30) as to_fast, \
+                    httpx.Client(base_url=general.url, timeout=30) as to_general:
+                yield Pair(to_fast, to_general)
 
 
 @pytest.fixture(scope="module")
-def catalogue(pair: Pair) -> Catalogue:
-    listings = pair.fast.catalogue.snapshot.index.listings
+def catalogue(sandbox: SandboxThread) -> Catalogue:
+    listings = [record for record in sandbox.catalogue if record.on_sale]
     words = sorted({word for listing in listings for word in listing.title.split() if len(word) > 3})
-    return Catalogue(ids=[listing.id for listing in listings], words=words,
-                     platforms=sorted({listing.platform for listing in listings}),
-                     providers=sorted({listing.provider.name for listing in listings}))
+    return Catalogue(ids=[record.id for record in listings], words=words,
+                     platforms=sorted({record.platform for record in listings}),
+                     providers=sorted({record.provider_name for record in listings}))
 
 
 def test_generated_operations_are_answered_alike_by_both_paths(pair: Pair, catalogue: Catalogue) -> None:
     writer = OperationWriter(random.Random(8), build_schema(LimitsConfig())._schema, catalogue)
     fast_before = pair.executions("fast")
-    for number in range(OPERATIONS):
-        request = writer.request()
-        fast, general = pair.both(request)
-        assert (fast.status_code, fast.content) == (general.status_code, general.content), (number, request)
-        for page in _pages(fast):
-            catalogue.cursors.append(page)
+    for number in range(DOCUMENTS):
+        document = writer.request()
+        for token in writer.callers():
+            request = Request(document.query, document.variables, token)
+            fast, general = pair.both(request)
+            assert (fast.status_code, fast.content) == (general.status_code, general.content), (number, request)
+            catalogue.cursors.extend(_pages(fast))
     # Most generated operations are valid and error-free: the fast path answered them, not strawberry.
-    assert pair.executions("fast") - fast_before > OPERATIONS / 3
+    assert pair.executions("fast") - fast_before > DOCUMENTS
 
 
 def _pages(response: httpx.Response) -> Iterator[str]:
@@ -262,8 +272,8 @@ def test_a_failing_participant_service_is_reported_alike(pair: Pair, sandbox: Sa
     sandbox.set_fault("participants", Fault(status=500))
     try:
         for number in range(100):
-            request = writer.request()
-            request = Request(request.query, request.variables, DemoToken.ELIGIBLE_2023.value)
+            document = writer.request()
+            request = Request(document.query, document.variables, DemoToken.NEW_RECIPIENT.value)
             fast, general = pair.both(request)
             assert fast.content == general.content, (number, request)
             assert b"PARTICIPANT_SERVICE_UNAVAILABLE" in fast.content
@@ -279,8 +289,7 @@ def test_the_benchmark_search_pages_take_the_fast_path(pair: Pair, sandbox: Sand
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"} if token else \
         {"Content-Type": "application/json"}
     for content in bodies:
-        fast = httpx.post(f"{pair.fast.url}/graphql", content=content, headers=headers)
-        general = httpx.post(f"{pair.general.url}/graphql", content=content, headers=headers)
+        fast, general = pair.post(content, headers)
         assert fast.content == general.content
         assert fast.json()["data"]["courses"]["edges"] is not None
     assert pair.executions("fast") - before == len(bodies)

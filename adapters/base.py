@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 
-from gateway.config import PlatformConfig
-from gateway.pacing import in_worker, paced
-from gateway.text import html_to_text
-from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
-from gateway.upstream import read_capped
+from core.config import PlatformConfig
+from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
+from core.pacing import in_worker, paced
+from core.text import html_to_text
+from core.upstream import read_capped
 
 MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
 MAX_PAGES = 10_000

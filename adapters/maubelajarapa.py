@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
 
 from .base import (
     Adapter,

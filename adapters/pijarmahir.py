@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
 
 from .base import (
     Adapter,

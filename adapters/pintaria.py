@@ -9,8 +9,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
-from gateway.pacing import in_worker
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
+from core.pacing import in_worker
 
 from .base import (
     Adapter,

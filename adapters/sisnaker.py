@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import orjson
 
-from gateway.pacing import in_worker
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
+from core.pacing import in_worker
 
 from .base import (
     MAX_BODY_BYTES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from gateway.types import LearningMethod, Listing
+from core.domain import LearningMethod, Listing
 
 from .base import (
     Adapter,

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from gateway.text import fold
+from core.text import fold
 from sandbox import DemoCatalogue
 
 PAGE = """

@@ -27,8 +27,12 @@ import httpx
 from bench.queries import PAGE, all_different, title_words, typical
 from bench.report import ms
 from bench.serving import NO_REFRESH, serving
-from gateway.search import CourseFilter, CourseSort, IndexPart, SearchIndex
+from core.domain import Listing
+from core.image import Image
+from core.snapshot import image_of
+from refresher.indexing import index_part
 from sandbox import SandboxThread, generate
+from search.index import CourseFilter, CourseSort, SearchIndex
 from tests.harness import GatewayThread
 
 T = TypeVar("T")
@@ -74,19 +78,26 @@ def compare(title: str, sizes: Sequence[int], latencies: Sequence[list[float]]) 
 
 
 def index_costs(sandbox: SandboxThread, requests: Sequence[dict[str, Any]]) -> None:
-    """Rebuild the large catalogue's index in this process: what a refresh costs; and a search without HTTP."""
+    """Rebuild the large catalogue's index in this process: what the refresher's work costs; what loading its
+    image costs a server; and a search without HTTP."""
     with GatewayThread(sandbox.gateway_config(catalogue=NO_REFRESH)) as gateway:
         gateway.wait_ready(timeout_s=600)
-        feeds = list(gateway.catalogue.snapshot.feeds.values())
-    biggest = max(feeds, key=lambda feed: len(feed.part.listings))
-    tokenised, parts = _timed_s(lambda: [IndexPart.of(feed.part.listings) for feed in feeds])
-    one_part, part = _timed_s(lambda: IndexPart.of(biggest.part.listings))
-    built, index = _timed_s(lambda: SearchIndex(parts, [feed.slug for feed in feeds]))
+        served = gateway.catalogue.snapshot
+        listings = list(served.index.listings)
+    by_platform: dict[str, list[Listing]] = {}
+    for listing in listings:
+        by_platform.setdefault(listing.platform, []).append(listing)
+    biggest = max(by_platform.values(), key=len)
+    tokenised, parts = _timed_s(lambda: {slug: index_part(part) for slug, part in by_platform.items()})
+    one_part, _ = _timed_s(lambda: index_part(biggest))
+    built, image = _timed_s(lambda: image_of(parts, {}).to_bytes())
+    loaded, index = _timed_s(lambda: SearchIndex(Image(image)))
     print(f"\nIndex build at {index.size:,} listings (in this process)")
-    print(f"  every platform's part (tokenising, postings):  {tokenised:6.2f} s")
-    print(f"  the largest platform's part ({len(part.listings):,} listings): {one_part:6.2f} s"
+    print(f"  every platform's part (tokenising, postings):  {tokenised:6.2f} s   <- the refresher's process")
+    print(f"  the largest platform's part ({len(biggest):,} listings): {one_part:6.2f} s"
           "   <- a refresh of that feed")
-    print(f"  the snapshot's index from the parts:           {built:6.2f} s   <- every refresh of any feed")
+    print(f"  the snapshot's image from the parts ({len(image) / 1e6:.0f} MB): {built:6.2f} s   <- the refresher")
+    print(f"  a server loading that image:                   {loaded * 1000:6.2f} ms  <- every serving process")
     searched, _ = _timed_s(lambda: [
         index.search(CourseFilter(search=r["filter"]["search"]), CourseSort(r["sort"]), r["first"]) for r in requests
     ])

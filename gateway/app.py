@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -17,16 +21,16 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from strawberry.types import ExecutionResult
 
-from gateway.catalogue import Catalogue
-from gateway.config import Config
-from gateway.metrics import CONTENT_TYPE, Metrics
+from core.config import Config
+from core.metrics import CONTENT_TYPE, Metrics
 from gateway.middleware import BodyLimit, RequestMetrics
 from gateway.participants import ParticipantService
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
+from gateway.snapshots import OwnRefresher, SnapshotSource
+from refresher.catalogue import check_adapters
 from schema import RequestContext, build_fast_path, build_schema, public_errors
 
 
@@ -50,7 +54,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view, with a context that pins one snapshot and one caller for the whole request, behind
     a cache of anonymous answers; the operations the fast path covers skip strawberry's execution."""
 
-    def __init__(self, config: Config, catalogue: Catalogue, participants: ParticipantService,
+    def __init__(self, config: Config, catalogue: SnapshotSource, participants: ParticipantService,
                  metrics: Metrics) -> None:
         schema = build_schema(config.limits)
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
@@ -67,12 +71,12 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         # Every request with a token waits for it (at most participants.timeout_s): an invalid token must be
         # reported whatever the query asked for.
-        caller = await self._participants.identify(request.headers.getlist("authorization"))
+        caller = await self._participants.caller_of(request.headers.getlist("authorization"))
         context = RequestContext.of(self._config, self._catalogue.snapshot, caller)
         request.state.graphql_context = context
         return context
 
-    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,  # noqa: PLR0917
+    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
                              sub_response: Response, context: RequestContext, root_value: None,
                              request_data: GraphQLRequestData) -> ExecutionResult:
         if self._fast is not None and request_data.query is not None and not request_data.extensions:
@@ -87,8 +91,8 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if isinstance(result, _Rendered):
-            context: RequestContext = request.state.graphql_context
-            ResponseCache.cacheable(request, None if context.errors else context.snapshot.version)
+            rendered_for: RequestContext = request.state.graphql_context
+            ResponseCache.cacheable(request, None if rendered_for.errors else rendered_for.snapshot.version)
             return _Encoded(result.body)  # type: ignore[return-value]
         # Here, not in a schema extension: errors raised before execution (a syntax error) never reach those.
         context = getattr(request.state, "graphql_context", None)
@@ -105,38 +109,52 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return data.body if isinstance(data, _Encoded) else orjson.dumps(data)
 
 
-def create_app(config: Config, catalogue: Catalogue | None = None, metrics: Metrics | None = None) -> Starlette:
-    """The gateway as an ASGI app; its lifespan starts and stops the background refreshes and upstream sessions.
-
-    A ``catalogue`` given is the caller's to start and stop (several apps may serve one, e.g. to compare them).
-    """
+def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None) -> Starlette:
+    """The gateway as an ASGI app serving the catalogue images written into ``run_dir``; with no ``run_dir``, its
+    lifespan starts a refresher process of its own (one process playing both roles)."""
+    check_adapters(config)
     metrics = metrics or Metrics()
-    owned = catalogue is None
-    catalogue = catalogue or Catalogue(config, metrics)
+    refresher = OwnRefresher(config) if run_dir is None else None
+    catalogue = SnapshotSource(run_dir or refresher.run_dir)  # type: ignore[union-attr]
     participants = ParticipantService(config.participants, metrics)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        feeds = catalogue.snapshot.feeds.values()
-        body: dict[str, Any] = {"ready": catalogue.ready,
-                                "platforms": {feed.slug: feed.attempted for feed in feeds}}
-        return JSONResponse(body, status_code=200 if catalogue.ready else 503)
+        snapshot = catalogue.snapshot
+        status = catalogue.refresher_status()
+        body: dict[str, Any] = {
+            "ready": snapshot.ready,
+            "process": os.getpid(),
+            "platforms": {p.slug: p.slug in snapshot.feeds and snapshot.feeds[p.slug].attempted
+                          for p in config.enabled_platforms},
+            "catalogue": {"version": snapshot.version, "age_s": catalogue.age_s},
+            "reader": status.get("reader"),
+            "redis": status.get("redis"),
+        }
+        return JSONResponse(body, status_code=200 if snapshot.ready else 503)
 
     async def prometheus(request: Request) -> Response:
-        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+        status = catalogue.refresher_status()
+        metrics.catalogue_version.set(catalogue.snapshot.version)
+        metrics.catalogue_age.set(catalogue.age_s or 0)
+        metrics.reader.set(int(bool(status.get("reader"))))
+        metrics.redis_reachable.set(int(bool(status.get("redis"))))
+        return PlainTextResponse(metrics.render() + catalogue.refresher_metrics(), media_type=CONTENT_TYPE)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await participants.start()
-        if owned:
-            await catalogue.start()
+        if refresher is not None:
+            refresher.start()
+        await catalogue.start()
         try:
             yield
         finally:
-            if owned:
-                await catalogue.stop()
+            await catalogue.stop()
+            if refresher is not None:
+                await asyncio.to_thread(refresher.stop)
             await participants.stop()
 
     graphql = GraphQLEndpoint(config, catalogue, participants, metrics)

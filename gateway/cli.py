@@ -1,4 +1,5 @@
-"""The ``prakerja-gateway`` command: ``serve``, ``demo``, ``sandbox`` and ``schema``."""
+"""The ``prakerja-gateway`` command: ``serve`` and ``schema`` here; other packages add theirs (``demo``,
+``sandbox``) through the ``prakerja_gateway.commands`` entry points."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from typing import Any, TypeAlias
 
 import uvicorn
 
+from core.config import Config, ConfigError, load_config
 from gateway.app import create_app
-from gateway.config import Config, ConfigError, load_config, parse_config
+from gateway.workers import CONFIG_ENV, serve_workers
 
-CONFIG_ENV = "PRAKERJA_GATEWAY_CONFIG"
+COMMANDS_GROUP = "prakerja_gateway.commands"
+
+CommandGroup: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""Where a command adds itself: each entry point of :data:`COMMANDS_GROUP` is a function taking one."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="prakerja-gateway", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="prakerja-gateway",
+        description="One GraphQL API over the course catalogues of every Kartu Prakerja platform.",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the gateway")
@@ -41,18 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=_serve)
 
-    demo = commands.add_parser("demo", help="run the sandbox upstreams and a gateway wired to them")
-    demo.add_argument("--port", type=int, default=8000, help="the gateway's port (default 8000; 0 = any free)")
-    demo.add_argument("--courses", type=int, default=3000, help="size of the demo catalogue")
-    demo.set_defaults(run=_demo)
-
-    sandbox = commands.add_parser("sandbox", help="run the simulated upstreams alone")
-    sandbox.add_argument("--port-base", type=int, default=9100)
-    sandbox.add_argument("--courses", type=int, default=3000)
-    sandbox.set_defaults(run=_sandbox)
-
     schema = commands.add_parser("schema", help="print the SDL of the running schema")
     schema.set_defaults(run=_schema)
+
+    for command in entry_points(group=COMMANDS_GROUP):
+        add: Callable[[Any], None] = command.load()
+        add(commands)
     return parser
 
 
@@ -61,36 +65,21 @@ def _serve(args: argparse.Namespace) -> int:
     config = load_config(path) if path else Config()
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
-    asyncio.run(_run_gateway(config, host, port))
+    if config.server.workers > 1:
+        if not path:
+            raise ConfigError("'server.workers' above 1 needs a configuration file (--config)")
+        serve_workers(config, path, host, port)
+    else:
+        asyncio.run(_run_gateway(config, host, port))
     return 0
 
 
 async def _run_gateway(config: Config, host: str, port: int) -> None:
-    await _server(config, host, port).serve()
+    await gateway_server(config, host, port).serve()
 
 
-def _demo(args: argparse.Namespace) -> int:
-    asyncio.run(_run_demo(args.port, args.courses))
-    return 0
-
-
-async def _run_demo(port: int, courses: int) -> None:
-    from sandbox import DEMO_PARTICIPANTS, Sandbox, generate
-
-    sandbox = Sandbox(generate(courses))
-    await sandbox.start()
-    try:
-        config = parse_config(sandbox.gateway_config(server={"port": port}))
-        listener = _listen(config.server.host, port)
-        url = f"http://{config.server.host}:{listener.getsockname()[1]}/graphql"
-        print(_demo_banner(url, DEMO_PARTICIPANTS), flush=True)
-        await _server(config, config.server.host, port).serve(sockets=[listener])
-    finally:
-        await sandbox.stop()
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """A bound socket, so the demo can print its URL (port 0 = any free port) before serving starts."""
+def listen(host: str, port: int) -> socket.socket:
+    """A bound socket, so a command can print its URL (port 0 = any free port) before serving starts."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets NODELAY
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
@@ -98,35 +87,13 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _server(config: Config, host: str, port: int) -> uvicorn.Server:
+def gateway_server(config: Config, host: str, port: int) -> uvicorn.Server:
     app = create_app(config)  # validates the adapters before anything binds
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None))
 
 
-def _demo_banner(url: str, participants: dict[str, str]) -> str:
-    lines = [
-        "",
-        f"prakerja-gateway demo: GraphQL at {url} (open it in a browser for GraphiQL)",
-        "",
-        "Try:  { courses(first: 5) { totalCount edges { node { id title price { formatted } "
-        "platform { name } eligibility { status reasons { code } } } } } }",
-        "",
-        "Demo participants: send 'Authorization: Bearer <token>' to sign in as one of them.",
-        *(f"  {token:<28} {what}" for token, what in participants.items()),
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _sandbox(args: argparse.Namespace) -> int:
-    from sandbox import run_sandbox_forever
-
-    asyncio.run(run_sandbox_forever(args.port_base, args.courses))
-    return 0
-
-
 def _schema(args: argparse.Namespace) -> int:
-    from gateway.config import LimitsConfig
+    from core.config import LimitsConfig
     from schema import build_schema
 
     print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL

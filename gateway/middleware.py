@@ -7,7 +7,7 @@ import time
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.metrics import Metrics
+from core.metrics import Metrics
 from schema.errors import bad_user_input
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from gateway.types import CardStatus, Participant, Provider, Purchase, PurchaseStatus, Scheme
+from core.domain import CardStatus, Participant, Provider, Purchase, PurchaseStatus, Scheme
 
 _E = TypeVar("_E", bound=StrEnum)
 

@@ -24,46 +24,17 @@ import aiohttp
 import orjson
 from cachetools import TTLCache
 
-from gateway.breaker import Breaker
-from gateway.config import ParticipantsConfig
-from gateway.metrics import Metrics
+from core.breaker import Breaker
+from core.config import ParticipantsConfig
+from core.domain import ANONYMOUS, INVALID_TOKEN, UNAVAILABLE, Caller, InvalidToken, Participant, SignedIn
+from core.metrics import Metrics
+from core.upstream import read_capped
 from gateway.participant_json import MalformedParticipant, parse_participant
-from gateway.types import Participant
-from gateway.upstream import read_capped
 
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_BYTES = 1_048_576
 """A participant is a few kilobytes; a larger answer is not a participant, and is not read whole."""
-
-
-@dataclass(frozen=True, slots=True)
-class Anonymous:
-    """No token was sent."""
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class SignedIn:
-    participant: Participant
-
-    def __repr__(self) -> str:
-        return "SignedIn(...)"
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidToken:
-    """The service refused the token (401), or the Authorization header was not ``Bearer <token>``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unavailable:
-    """The service timed out, could not be reached, failed, or answered something that is not a participant."""
-
-
-Caller = Anonymous | SignedIn | InvalidToken | Unavailable
-ANONYMOUS = Anonymous()
-INVALID_TOKEN = InvalidToken()
-UNAVAILABLE = Unavailable()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -133,7 +104,7 @@ class ParticipantService:
             await self._session.close()
             self._session = None
 
-    async def identify(self, authorization: Sequence[str]) -> Caller:
+    async def caller_of(self, authorization: Sequence[str]) -> Caller:
         """Who sent a request with these Authorization header values. Never raises; waits at most ``timeout_s``."""
         given = credentials(authorization)
         if given is None or isinstance(given, InvalidToken):

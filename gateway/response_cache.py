@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.metrics import Metrics
+from core.metrics import Metrics
 
 Key = tuple[str, bytes, str | None]
 """The query text, the variables (canonical JSON), the operation name."""

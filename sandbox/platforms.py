@@ -10,7 +10,7 @@ from datetime import timedelta, timezone
 from functools import cache
 from typing import Final
 
-from gateway.types import OFFICIAL_CATEGORIES
+from core.domain import OFFICIAL_CATEGORIES
 
 OTHER: Final = "Lainnya"
 JAKARTA: Final = timezone(timedelta(hours=7), "WIB")

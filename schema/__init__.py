@@ -9,7 +9,7 @@ from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.types import ExecutionContext
 
-from gateway.config import LimitsConfig
+from core.config import LimitsConfig
 
 from .context import RequestContext
 from .errors import public_errors

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 from graphql import GraphQLError
 
-from gateway.catalogue import Snapshot
-from gateway.config import Config
-from gateway.eligibility import EligibilityRules
-from gateway.participants import Caller, InvalidToken, SignedIn, Unavailable
-from gateway.types import Participant, Scheme
+from core.config import Config
+from core.domain import Caller, InvalidToken, Participant, Scheme, SignedIn, Unavailable
+from search.eligibility import EligibilityRules
+from search.snapshot import Snapshot
 
 from .errors import ErrorCode, coded_error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.search import CourseSort, SearchError
+from search.index import CourseSort, SearchError
 
 from .errors import bad_user_input
 from .types import (

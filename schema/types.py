@@ -7,12 +7,13 @@ from typing import Any
 
 import strawberry
 
-from gateway import eligibility, search, types
-from gateway.catalogue import FeedState
-from gateway.eligibility import EligibilityCode, EligibilityStatus
-from gateway.search import CourseFilter as SearchFilter
-from gateway.search import CourseSort
-from gateway.types import CardStatus, LearningMethod, PlatformStatus, PurchaseStatus, Scheme
+from core import domain
+from core.domain import CardStatus, LearningMethod, PlatformStatus, PurchaseStatus, Scheme
+from core.snapshot import FeedState
+from search import eligibility, index
+from search.eligibility import EligibilityCode, EligibilityStatus
+from search.index import CourseFilter as SearchFilter
+from search.index import CourseSort
 
 from .context import RequestContext
 
@@ -67,7 +68,7 @@ class Platform:
             slug=feed.slug,
             name=feed.name,
             status=feed.status(context.now, context.config.catalogue.stale_after_s),
-            course_count=len(feed.part.listings),
+            course_count=feed.courses,
             last_refreshed_at=feed.last_success_at,
             last_error=feed.last_error,
         )
@@ -123,10 +124,10 @@ class Course:
         description="The course ends with a post-test or skills assessment."
     )
     url: str | None = strawberry.field(description="The course page on its platform.")
-    listing: strawberry.Private[types.Listing]
+    listing: strawberry.Private[domain.Listing]
 
     @classmethod
-    def of(cls, listing: types.Listing) -> Course:
+    def of(cls, listing: domain.Listing) -> Course:
         rating = listing.rating
         return cls(
             id=strawberry.ID(listing.id),
@@ -162,7 +163,7 @@ class Course:
 @strawberry.type
 class CourseEdge:
     cursor: str
-    listing: strawberry.Private[types.Listing]
+    listing: strawberry.Private[domain.Listing]
 
     @strawberry.field
     def node(self) -> Course:
@@ -192,7 +193,7 @@ class CourseFacets:
     methods: list[FacetCount]
 
     @classmethod
-    def of(cls, facets: search.Facets) -> CourseFacets:
+    def of(cls, facets: index.Facets) -> CourseFacets:
         def counts(pairs: tuple[tuple[str, int], ...]) -> list[FacetCount]:
             return [FacetCount(value=value, count=count) for value, count in pairs]
 
@@ -210,7 +211,7 @@ class CourseConnection:
     )
 
     @classmethod
-    def of(cls, page: search.SearchPage) -> CourseConnection:
+    def of(cls, page: index.SearchPage) -> CourseConnection:
         edges = [CourseEdge(cursor=c, listing=listing) for listing, c in zip(page.listings, page.cursors,
                                                                                        strict=True)]
         return cls(
@@ -281,7 +282,7 @@ class Purchase:
     platform_slug: strawberry.Private[str]
 
     @classmethod
-    def of(cls, purchase: types.Purchase) -> Purchase:
+    def of(cls, purchase: domain.Purchase) -> Purchase:
         return cls(
             course_id=strawberry.ID(purchase.course_id),
             title=purchase.title,
@@ -313,7 +314,7 @@ class Participant:
     purchases: list[Purchase] = strawberry.field(description="Newest first.")
 
     @classmethod
-    def of(cls, participant: types.Participant) -> Participant:
+    def of(cls, participant: domain.Participant) -> Participant:
         newest_first = sorted(participant.purchases, key=lambda p: p.purchased_at, reverse=True)
         return cls(
             card_number=participant.masked_card_number,

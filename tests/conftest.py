@@ -8,6 +8,7 @@ import pytest
 
 from sandbox import SandboxThread
 from tests.harness import GatewayThread, GraphQLClient
+from tests.participant_world import World
 
 DEMO_COURSES = 1500
 
@@ -30,3 +31,22 @@ def gateway(upstreams: SandboxThread) -> Iterator[GatewayThread]:
 def client(gateway: GatewayThread) -> Iterator[GraphQLClient]:
     with GraphQLClient(gateway.url) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[World]:
+    """The sandbox and a gateway wired to it, shared by the participant and eligibility tests."""
+    world = World()
+    try:
+        yield world
+    finally:
+        world.close()
+
+
+@pytest.fixture
+def calm(world: World) -> Iterator[World]:
+    """The world, with every fault injected by the test cleared afterwards."""
+    try:
+        yield world
+    finally:
+        world.sandbox.clear_faults()

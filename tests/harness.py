@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -13,18 +18,19 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
+from core.config import Config, parse_config
 from gateway.app import create_app
-from gateway.catalogue import Catalogue
-from gateway.config import Config, parse_config
+from gateway.snapshots import SnapshotSource
+from sandbox import config_toml
 
 
 class GatewayThread:
     """A gateway serving on a free loopback port from its own thread and event loop."""
 
-    def __init__(self, config: Config | dict[str, Any], catalogue: Catalogue | None = None) -> None:
-        """A gateway with its own catalogue, or serving ``catalogue`` (which it then neither starts nor stops)."""
+    def __init__(self, config: Config | dict[str, Any], run_dir: Path | None = None) -> None:
+        """A gateway with a refresher of its own, or serving the images another's writes into ``run_dir``."""
         self.config = config if isinstance(config, Config) else parse_config(config)
-        self.app: Starlette = create_app(self.config, catalogue)
+        self.app: Starlette = create_app(self.config, run_dir)
         # IPPROTO_TCP given, or asyncio does not set TCP_NODELAY on the accepted connections: every request on a
         # kept-alive connection would then wait 40 ms for a delayed ACK.
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -35,8 +41,8 @@ class GatewayThread:
         self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
 
     @property
-    def catalogue(self) -> Catalogue:
-        catalogue: Catalogue = self.app.state.catalogue
+    def catalogue(self) -> SnapshotSource:
+        catalogue: SnapshotSource = self.app.state.catalogue
         return catalogue
 
     def _run(self) -> None:
@@ -63,6 +69,66 @@ class GatewayThread:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the gateway did not become ready")
                 time.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class GatewayProcess:
+    """``prakerja-gateway serve`` as an operator runs it: its own process (and its children), on a free port."""
+
+    def __init__(self, config: dict[str, Any], folder: Path, name: str = "gateway") -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config_path = folder / f"{name}.toml"
+        self.config_path.write_text(config_toml(config))
+        self.log_path = folder / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> GatewayProcess:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli", "serve", "--config", os.fspath(self.config_path),
+                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        return self
+
+    def wait_ready(self, timeout_s: float = 30) -> None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if httpx.get(f"{self.url}/readyz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                raise TimeoutError(f"the gateway did not become ready; its log:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
+
+    def signal(self, number: int) -> None:
+        """Send a signal to the gateway's whole process group (workers and refresher included)."""
+        assert self.process is not None
+        os.killpg(self.process.pid, number)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> GatewayProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class GraphQLClient:

@@ -57,10 +57,12 @@ class _Prepared:
     fragments: dict[str, FragmentDetails]
     conditions: tuple[str, ...]
     """The variables ``@include``/``@skip`` read: a plan holds for one set of their values."""
+    size: int
 
 
-_REFUSED = object()
-"""A document the fast path leaves to the general executor, remembered as such."""
+def _document_size(prepared: _Prepared | None) -> int:
+    """What a document costs in the cache; one the fast path refused (``None``) costs its key alone."""
+    return 1 if prepared is None else prepared.size
 
 
 class FastPath:
@@ -73,8 +75,8 @@ class FastPath:
         self._rules = (*specified_rules, *rules)
         self._max_tokens = max_tokens
         self._planner = Planner(self._schema)
-        self._documents: LRUCache[tuple[str, str | None], Any] = LRUCache(
-            document_bytes, getsizeof=lambda entry: 1 if entry is _REFUSED else entry[1])
+        self._documents: LRUCache[tuple[str, str | None], _Prepared | None] = LRUCache(
+            document_bytes, getsizeof=_document_size)
         self._plans: LRUCache[tuple[_Prepared, tuple[Any, ...]], OperationPlan] = LRUCache(
             plan_bytes, getsizeof=lambda plan: plan.size)
         self._template_bytes = template_bytes
@@ -108,13 +110,12 @@ class FastPath:
 
     def _prepare(self, document: str, operation_name: str | None) -> _Prepared | None:
         key = (document, operation_name)
-        entry = self._documents.get(key)
-        if entry is None:
-            prepared = _prepare(document, operation_name, self._schema, self._rules, self._max_tokens)
-            entry = _REFUSED if prepared is None else (prepared, len(document) * _AST_BYTES_PER_CHAR)
-            if entry is _REFUSED or entry[1] <= self._documents.maxsize:
-                self._documents[key] = entry
-        return None if entry is _REFUSED else entry[0]
+        if key in self._documents:
+            return self._documents[key]
+        prepared = _prepare(document, operation_name, self._schema, self._rules, self._max_tokens)
+        if _document_size(prepared) <= self._documents.maxsize:
+            self._documents[key] = prepared
+        return prepared
 
     def _plan(self, prepared: _Prepared, conditions: tuple[Any, ...], variables: Any) -> OperationPlan | None:
         key = (prepared, conditions)
@@ -146,7 +147,7 @@ def _prepare(document: str, operation_name: str | None, schema: Any, rules: tupl
         return None
     fragments = {definition.name.value: FragmentDetails(definition) for definition in parsed.definitions
                  if isinstance(definition, FragmentDefinitionNode)}
-    return _Prepared(parsed, operation, fragments, _condition_variables(parsed))
+    return _Prepared(parsed, operation, fragments, _condition_variables(parsed), len(document) * _AST_BYTES_PER_CHAR)
 
 
 def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
@@ -155,7 +156,7 @@ def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
     class Conditions(Visitor):
         def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
             if node.name.value in _CONDITIONS:
-                for argument in node.arguments:
+                for argument in node.arguments or ():
                     if isinstance(argument.value, VariableNode):
                         found[argument.value.name.value] = None
 
@@ -163,7 +164,12 @@ def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _info(field_name: str, field_nodes: Any, return_type: Any, parent_type: Any, path: Any, context: Any, *,
-          schema: Any, fragments: Any, operation: Any, variables: Any) -> GraphQLResolveInfo:
+_NO_ASYNC_HELPERS: Any = None
+"""The fast path calls synchronous resolvers only (see plan._method): they never gather awaitables."""
+
+
+def _info(field_name: str, field_nodes: Any, return_type: Any, parent_type: Any, path: Any,
+          context: RequestContext, *, schema: Any, fragments: Any, operation: Any,
+          variables: Any) -> GraphQLResolveInfo[RequestContext]:
     return GraphQLResolveInfo(field_name, field_nodes, return_type, parent_type, path, schema, fragments, None,
-                              operation, variables, context, is_awaitable, None, None)
+                              operation, variables, context, is_awaitable, None, _NO_ASYNC_HELPERS)

@@ -84,6 +84,9 @@ class OperationPlan:
     """Bytes it is estimated to take, for the caches that bound themselves in bytes."""
 
 
+_Subfields = Callable[[GraphQLObjectType, FieldDetailsList], GroupedFieldSet]
+
+
 class Planner:
     """Plans the operations of one schema."""
 
@@ -109,9 +112,9 @@ class Planner:
         root = self._object(query, collected.grouped_field_set, sub, counter)
         return OperationPlan(root, counter[0] * _PLAN_BYTES_PER_FIELD)
 
-    def _object(self, type_: GraphQLObjectType, grouped: GroupedFieldSet,
-                sub: Callable[[GraphQLObjectType, FieldDetailsList], GroupedFieldSet], counter: list[int]) -> ObjectPlan:
-        fields = []
+    def _object(self, type_: GraphQLObjectType, grouped: GroupedFieldSet, sub: _Subfields,
+                counter: list[int]) -> ObjectPlan:
+        fields: list[FieldPlan] = []
         for key, details in grouped.items():
             prefix = (b"," if fields else b"{") + orjson.dumps(key) + b":"
             counter[0] += 1

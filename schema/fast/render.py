@@ -16,10 +16,10 @@ from typing import Any, cast
 
 import orjson
 from cachetools import LRUCache
-from strawberry import Info
 from graphql import GraphQLResolveInfo, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
+from strawberry import Info
 
 from ..context import RequestContext
 from .plan import STRAWBERRY_FIELD, FieldPlan, ObjectPlan
@@ -109,7 +109,7 @@ class Operation:
     """What resolvers may read of the operation through their ``info``."""
 
     schema: GraphQLSchema
-    info: Callable[..., GraphQLResolveInfo]
+    info: Callable[..., GraphQLResolveInfo[RequestContext]]
     variables: VariableValues
 
 

@@ -21,8 +21,8 @@ from aiohttp import web
 from multidict import CIMultiDictProxy, MultiMapping
 
 from adapters import ADAPTERS, Adapter
-from gateway.config import PlatformConfig
-from gateway.types import FeedResult, Listing
+from core.config import PlatformConfig
+from core.domain import FeedResult, Listing
 
 SKILL_WEEK = Path(__file__).resolve().parents[3] / "shared" / "data" / "skill-week-courses.json"
 

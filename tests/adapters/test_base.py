@@ -11,7 +11,7 @@ import pytest
 
 from adapters import ADAPTERS
 from adapters.base import Adapter, FeedError, ListingError, TransientFeedError, provider, required_text, rupiah
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing
 
 from .conftest import Reply, Upstream, json_reply
 

@@ -8,7 +8,7 @@ import pytest
 
 from adapters import FeedError
 from adapters.maubelajarapa import next_link
-from gateway.types import LearningMethod, Listing, Provider, Rating
+from core.domain import LearningMethod, Listing, Provider, Rating
 
 from .conftest import Upstream, by_id, json_reply
 

@@ -9,7 +9,7 @@ import pytest
 from adapters import FeedError
 from adapters.base import ListingError
 from adapters.pijarmahir import iso_duration_hours
-from gateway.types import LearningMethod, Listing, Provider, Rating
+from core.domain import LearningMethod, Listing, Provider, Rating
 
 from .conftest import Upstream, by_id, json_reply
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters import FeedError
-from gateway.types import LearningMethod, Listing, Provider, Rating
+from core.domain import LearningMethod, Listing, Provider, Rating
 
 from .conftest import Reply, Upstream, by_id
 

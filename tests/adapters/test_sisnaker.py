@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from adapters import FeedError
-from gateway.types import LearningMethod, Listing, Provider
+from core.domain import LearningMethod, Listing, Provider
 
 from .conftest import Reply, Upstream, by_id
 

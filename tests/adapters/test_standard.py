@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from adapters import FeedError
-from gateway.types import LearningMethod, Listing, Provider, Rating
+from core.domain import LearningMethod, Listing, Provider, Rating
 
 from .conftest import Seen, Upstream, by_id, json_reply, skill_week_courses
 

@@ -1,4 +1,4 @@
-"""Fixtures of the gateway's tests that need real upstreams."""
+"""Fixtures of the server's HTTP tests."""
 
 from __future__ import annotations
 
@@ -7,27 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.gateway.participant_world import World
 from tests.harness import GatewayThread
-
-
-@pytest.fixture(scope="session")
-def world() -> Iterator[World]:
-    """The sandbox and a gateway wired to it, shared by the participant and eligibility tests."""
-    world = World()
-    try:
-        yield world
-    finally:
-        world.close()
-
-
-@pytest.fixture
-def calm(world: World) -> Iterator[World]:
-    """The world, with every fault injected by the test cleared afterwards."""
-    try:
-        yield world
-    finally:
-        world.sandbox.clear_faults()
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from core.domain import CardStatus, Participant, PurchaseStatus, Scheme
 from gateway.participant_json import MalformedParticipant, parse_participant
-from gateway.types import CardStatus, Participant, PurchaseStatus, Scheme
 
 # The example of platforms.md §10.
 ANSWER: dict[str, Any] = {

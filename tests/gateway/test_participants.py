@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from sandbox import DEMO_PARTICIPANTS, DemoToken, Fault, Purchase
-from tests.gateway.participant_world import JAKARTA, TIMEOUT_S, World, bought, now_in_jakarta
+from tests.participant_world import JAKARTA, TIMEOUT_S, World, bought, now_in_jakarta
 
 VIEWER = """{ viewer { cardNumber scheme cardStatus initialBalance { amount formatted }
     remainingBalance { amount formatted } firstPurchaseDeadline

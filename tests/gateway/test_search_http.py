@@ -1,6 +1,6 @@
 """Search, ``otherOffers`` and ``compare`` through the GraphQL API: a sandbox's feeds, read by the real adapters.
 
-Orders are checked against the brute force of :mod:`tests.gateway.search_spec` over the gateway's own snapshot;
+Orders are checked against the brute force of :mod:`tests.search_spec` over the gateway's own snapshot;
 ``otherOffers`` against the sandbox's record of which listings are the same course. The gateway re-reads every
 feed each second, so paging also crosses snapshot rebuilds.
 """
@@ -8,18 +8,18 @@ feed each second, so paging also crosses snapshot rebuilds.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
-from gateway.search import CourseFilter, CourseSort
-from gateway.text import compact
-from gateway.types import Listing
+from core.domain import Listing
+from core.text import compact
 from sandbox import CourseRecord, DemoCatalogue, SandboxThread, generate
-from tests.gateway.search_spec import expected
+from search.index import CourseFilter, CourseSort
 from tests.harness import GatewayThread, GraphQLClient
+from tests.search_spec import expected
 
 COURSE = """
   id title description category method durationHours syllabus hasFinalAssessment url
@@ -46,7 +46,7 @@ class Served:
     def catalogue(self) -> DemoCatalogue:
         return self.sandbox.catalogue
 
-    def listings(self) -> tuple[Listing, ...]:
+    def listings(self) -> Sequence[Listing]:
         return self.gateway.catalogue.snapshot.index.listings
 
     def page(self, sort: str, first: int, filter: dict[str, Any] | None = None, after: str | None = None) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.types import OFFICIAL_CATEGORIES
+from core.domain import OFFICIAL_CATEGORIES
 from sandbox import PLATFORMS, CourseRecord, DemoCatalogue, generate
 from sandbox.platforms import CATEGORY_LABELS, OPTIONAL_DURATION, TEXT_PRICES
 from sandbox.text import fold, plain_text

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gateway.config import parse_config
+from core.config import parse_config
 from sandbox import DEMO_PARTICIPANTS, PLATFORMS, Fault, Participant, Sandbox, SandboxThread, generate
 from sandbox.server import config_toml, describe, run_sandbox_forever
 

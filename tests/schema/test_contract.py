@@ -18,7 +18,7 @@ from graphql import (
     print_ast,
 )
 
-from gateway.config import LimitsConfig
+from core.config import LimitsConfig
 from schema import build_schema as build_gateway_schema
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "schema.graphql"

@@ -19,11 +19,11 @@ from graphql import (
 )
 
 from bench.queries import all_different, body, title_words, typical
-from gateway.config import LimitsConfig
-from gateway.search import CourseSort
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod
+from core.config import LimitsConfig
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod
 from sandbox import DemoToken, Fault, SandboxThread
 from schema import build_schema
+from search.index import CourseSort
 from tests.harness import GatewayThread
 
 DOCUMENTS = 700
@@ -140,7 +140,7 @@ class OperationWriter:
         return f"({self._argument('id', 'ID!', course_id, _literal('id', course_id))})"
 
     def _compare_arguments(self) -> str:
-        ids = self._rng.sample(self._catalogue.ids, self._rng.choice((1, 2, 3, 21))) + ["nowhere:1"]
+        ids = [*self._rng.sample(self._catalogue.ids, self._rng.choice((1, 2, 3, 21))), "nowhere:1"]
         return f"({self._argument('ids', '[ID!]!', ids, _literal('ids', ids))})"
 
     def _field(self, name: str, definition: GraphQLField, arguments: str, nesting: int) -> str:
@@ -228,7 +228,8 @@ class Pair:
 def pair(sandbox: SandboxThread) -> Iterator[Pair]:
     with GatewayThread(sandbox.gateway_config()) as fast:
         fast.wait_ready()
-        with GatewayThread(sandbox.gateway_config(server={"fast_path": False}), fast.catalogue) as general:
+        with GatewayThread(sandbox.gateway_config(server={"fast_path": False}), fast.catalogue.run_dir) as general:
+            general.wait_ready()
             with httpx.Client(base_url=fast.url, timeout=30) as to_fast, \
                     httpx.Client(base_url=general.url, timeout=30) as to_general:
                 yield Pair(to_fast, to_general)
@@ -284,7 +285,8 @@ def test_a_failing_participant_service_is_reported_alike(pair: Pair, sandbox: Sa
 @pytest.mark.parametrize("token", [None, DemoToken.ELIGIBLE_2023.value, DemoToken.ALREADY_PURCHASED.value])
 def test_the_benchmark_search_pages_take_the_fast_path(pair: Pair, sandbox: SandboxThread, token: str | None) -> None:
     titles = title_words(sandbox.catalogue)
-    bodies = [body(typical(["digital", "marketing"])), *(body(v) for v in all_different(random.Random(2020), titles, 20))]
+    different = all_different(random.Random(2020), titles, 20)
+    bodies = [body(typical(["digital", "marketing"])), *(body(variables) for variables in different)]
     before = pair.executions("fast")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"} if token else \
         {"Content-Type": "application/json"}

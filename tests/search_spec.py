@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 
-from gateway.search import CourseFilter, CourseSort
-from gateway.text import compact, fold, terms
-from gateway.types import OFFICIAL_CATEGORIES, OTHER_CATEGORY, Listing
+from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, Listing
+from core.text import compact, fold, terms
+from search.index import CourseFilter, CourseSort
 
 
 @cache

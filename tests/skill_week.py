@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
 
-SKILL_WEEK = Path(__file__).resolve().parents[3] / "shared" / "data" / "skill-week-courses.json"
+SKILL_WEEK = Path(__file__).resolve().parents[2] / "shared" / "data" / "skill-week-courses.json"
 PLATFORMS = ("tokopedia", "skillacademy", "pintaria", "sekolahmu", "bukalapak", "pijarmahir")
 PRICES = (0, 49_000, 99_000, 150_000, 250_000, 500_000, 1_000_000, 3_500_000, 4_000_000)
 _METHODS = {"Online - LMS": LearningMethod.SELF_PACED, "Online - Webinar": LearningMethod.WEBINAR}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.identity import nib_key, same_course, same_provider, title_key
-from gateway.types import Provider
-from tests.gateway import skill_week
+from core.domain import Provider
+from core.identity import nib_key, same_course, same_provider, title_key
+from tests import skill_week
 
 
 def test_every_real_title_is_its_own_course_whatever_way_a_platform_types_it() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from gateway.text import compact
-from gateway.types import Provider
+from core.domain import Provider
+from core.text import compact
 
 _NOT_DIGIT = re.compile(r"\D+")
 

@@ -174,3 +174,35 @@ class Participant:
 
     def __repr__(self) -> str:
         return f"Participant(scheme={self.scheme.value}, purchases={len(self.purchases)})"
+
+
+# Who is calling, as the participant service tells it.
+
+
+@dataclass(frozen=True, slots=True)
+class Anonymous:
+    """No token was sent."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class SignedIn:
+    participant: Participant
+
+    def __repr__(self) -> str:
+        return "SignedIn(...)"
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidToken:
+    """The service refused the token (401), or the Authorization header was not ``Bearer <token>``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """The service timed out, could not be reached, failed, or answered something that is not a participant."""
+
+
+Caller = Anonymous | SignedIn | InvalidToken | Unavailable
+ANONYMOUS = Anonymous()
+INVALID_TOKEN = InvalidToken()
+UNAVAILABLE = Unavailable()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.breaker import Breaker
+from core.breaker import Breaker
 
 
 class Clock:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.text import compact, fold, html_to_text, terms
-from tests.gateway import skill_week
+from core.text import compact, fold, html_to_text, terms
+from tests import skill_week
 
 
 @pytest.mark.parametrize(

@@ -43,11 +43,26 @@ class Metrics:
             "1 while a platform's circuit breaker is open (each refresh a single probe after a cool-down), else 0.",
             ["platform"], registry=self.registry,
         )
+        self.catalogue_version = Gauge(
+            "prakerja_catalogue_version", "Version of the catalogue snapshot this process serves.",
+            registry=self.registry,
+        )
+        self.catalogue_age = Gauge(
+            "prakerja_catalogue_age_seconds", "Seconds since the catalogue this process serves was published.",
+            registry=self.registry,
+        )
+        self.reader = Gauge(
+            "prakerja_feed_reader", "1 while this process's deployment member reads the feeds, else 0.",
+            registry=self.registry,
+        )
+        self.redis_reachable = Gauge(
+            "prakerja_redis_reachable", "1 while Redis answered the last call, else 0 (also when none is configured).",
+            registry=self.registry,
+        )
         self.cache = Counter(
             "prakerja_cache_lookups", "Cache lookups, by cache and result (hit, miss).",
             ["cache", "result"], registry=self.registry,
         )
-
         self.executions = Counter(
             "prakerja_graphql_executions", "GraphQL operations answered, by execution path (fast, general).",
             ["path"], registry=self.registry,

@@ -28,6 +28,7 @@ class ConfigError(ValueError):
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8000, metadata={"max": 65535})
+    workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
     fast_path: bool = True
     """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
@@ -37,6 +38,7 @@ class ServerConfig:
 class CatalogueConfig:
     refresh_interval_s: float = field(default=300.0, metadata=POSITIVE)
     stale_after_s: float = field(default=900.0, metadata=POSITIVE)
+    snapshot_file: str = ""
     default_scheme: Scheme = "NORMAL_2023"
 
 
@@ -55,6 +57,11 @@ class LimitsConfig:
     max_body_bytes: int = field(default=1_048_576, metadata=POSITIVE)
     max_compare_ids: int = field(default=20, metadata=POSITIVE)
     rate_limit_per_minute: int = 0
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    redis_url: str = field(default="", repr=False)  # may carry a password
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class Config:
     catalogue: CatalogueConfig = CatalogueConfig()
     participants: ParticipantsConfig = ParticipantsConfig()
     limits: LimitsConfig = LimitsConfig()
+    cluster: ClusterConfig = ClusterConfig()
     platforms: tuple[PlatformConfig, ...] = ()
 
     @property
@@ -89,7 +97,7 @@ class Config:
 
 _Section = TypeVar("_Section")
 _SECTIONS = {"server": ServerConfig, "catalogue": CatalogueConfig, "participants": ParticipantsConfig,
-             "limits": LimitsConfig}
+             "limits": LimitsConfig, "cluster": ClusterConfig}
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError, load_config, parse_config
+from core.config import ConfigError, load_config, parse_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -15,21 +15,25 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from gateway.identity import same_course
-from gateway.search import CourseFilter, CourseSort, IndexPart, Mask, SearchError, SearchIndex
-from gateway.text import compact, fold
-from gateway.types import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
-from tests.gateway import skill_week
-from tests.gateway.search_spec import course_terms, expected, facet, holds_every_word, official, title_terms
-from tests.gateway.skill_week import PLATFORMS, PRICES
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from core.identity import same_course
+from core.image import Image
+from core.snapshot import image_of
+from core.text import compact, fold
+from refresher.indexing import index_part
+from search.index import CourseFilter, CourseSort, Mask, SearchError, SearchIndex
+from tests import skill_week
+from tests.search_spec import course_terms, expected, facet, holds_every_word, official, title_terms
+from tests.skill_week import PLATFORMS, PRICES
 
 # -- the snapshot ---------------------------------------------------------------------------------------
 
 
 def build(listings: Iterable[Listing]) -> SearchIndex:
-    """An index as the catalogue builds it: one part per platform."""
+    """An index as the refresher writes it and a server reads it: one part per platform, through an image."""
     listings = list(listings)
-    return SearchIndex([IndexPart.of(x for x in listings if x.platform == p) for p in PLATFORMS], PLATFORMS)
+    parts = {p: index_part(x for x in listings if x.platform == p) for p in PLATFORMS}
+    return SearchIndex(Image(image_of(parts, {}).to_bytes()))
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +390,7 @@ def test_bundles_and_repeated_ids_are_not_listed(listings: list[Listing]) -> Non
 
 
 def test_an_empty_snapshot_answers_empty_pages() -> None:
-    index = SearchIndex([IndexPart((), (), ())], PLATFORMS)
+    index = build([])
     page = index.search(CourseFilter(search="kue"), CourseSort.RELEVANCE, 20)
     assert (page.listings, page.total, page.has_next, page.facets.platforms) == ((), 0, False, ())
 

@@ -216,12 +216,3 @@ def test_a_snapshot_older_than_stale_after_is_stale(upstreams: SandboxThread) ->
         time.sleep(0.3)
         assert {p["status"] for p in platforms(client).values()} == {"STALE"}
         assert all(p["lastError"] is None for p in platforms(client).values())
-
-
-def test_an_unchanged_feed_is_not_indexed_again(client: GraphQLClient, gateway: GatewayThread) -> None:
-    before = gateway.catalogue.snapshot
-    deadline = time.monotonic() + 10
-    while gateway.catalogue.snapshot.version < before.version + 2 * len(before.feeds):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert gateway.catalogue.snapshot.index is before.index, "every feed answered the same: one index serves on"

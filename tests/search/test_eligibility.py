@@ -1,7 +1,7 @@
 """May the caller buy this course with a Prakerja card now, and if not, why (rules.md §3): over HTTP, on the sandbox.
 
 Each rule alone, the combinations that matter, both schemes, and ``eligibleOnly`` agreeing with what each course
-shows. Courses come from :class:`tests.gateway.participant_world.Made`; participants are signed up per test.
+shows. Courses come from :class:`tests.participant_world.Made`; participants are signed up per test.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from gateway.eligibility import MESSAGES, EligibilityCode
 from sandbox import CourseRecord, DemoToken
-from tests.gateway.participant_world import SUSPENDED, World, bought, now_in_jakarta
+from search.eligibility import MESSAGES, EligibilityCode
+from tests.participant_world import SUSPENDED, World, bought, now_in_jakarta
 
 Verdict = tuple[str, list[str]]
 SIGN_IN_REQUIRED: Verdict = ("SIGN_IN_REQUIRED", [])

@@ -13,9 +13,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from gateway.identity import same_provider, title_key
-from gateway.search import Mask, SearchIndex
-from gateway.types import SCHEMES, CardStatus, Listing, Participant, Provider, Purchase, PurchaseStatus, Scheme
+from core.domain import SCHEMES, CardStatus, Listing, Participant, Provider, Purchase, PurchaseStatus, Scheme
+from core.identity import same_provider, title_key
+from search.index import Mask, SearchIndex
 
 
 class EligibilityCode(StrEnum):
@@ -155,7 +155,7 @@ class _Bought:
 
     def docs(self, index: SearchIndex) -> list[int]:
         """The documents of ``index`` that :meth:`holds`: the same matching, through the index's lookups."""
-        found = [index.by_id[p.course_id] for p in self._purchases if p.course_id in index.by_id]
+        found = [doc for p in self._purchases if (doc := index.doc_of(p.course_id)) is not None]
         for p in self._purchases:
             found.extend(index.same_course(p.title, p.provider))
         return found

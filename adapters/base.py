@@ -7,7 +7,6 @@ An adapter says how to walk its feed (:meth:`Adapter.pages`) and how to read one
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import re
 from abc import ABC, abstractmethod
@@ -22,23 +21,31 @@ import orjson
 
 from core.config import PlatformConfig
 from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
+from core.feed_report import FeedReport
 from core.pacing import in_worker, paced
 from core.text import html_to_text
 from core.upstream import read_capped
+
+from .tally import FeedTally
 
 MAX_BODY_BYTES = 256 * 1024 * 1024  # a whole-catalogue export is large; anything beyond this is garbage
 MAX_PAGES = 10_000
 MAX_ATTEMPTS = 4
 RETRY_BACKOFF_S = 0.5
+"""The wait before the first retry of a failed read of the feed, doubling after; jittered down to half of it."""
 LISTINGS_PER_MS = 16
 """About what :meth:`Adapter.parse` reads in a millisecond: parsing pages in a worker thread is paced by that."""
-"""The wait before the first retry of a failed read of the feed, doubling after; jittered down to half of it."""
 
 Cursor = TypeVar("Cursor", bound=Hashable)
 
 
 class FeedError(Exception):
-    """One refresh of one platform failed. The message is fit for ``Platform.lastError``: no secrets."""
+    """One refresh of one platform failed. The message is fit for ``Platform.lastError``: no secrets.
+
+    Raised out of :meth:`Adapter.fetch`, it carries the :class:`FeedReport` of the reading that failed.
+    """
+
+    report: FeedReport | None = None
 
 
 class TransientFeedError(FeedError):
@@ -80,6 +87,8 @@ class Adapter(ABC):
     """The platform's own category labels (any case) mapped to official ones; official names always map."""
     conditional: ClassVar[bool] = False
     """The feed honours ``If-None-Match`` / ``If-Modified-Since``: a 304 keeps the previous result."""
+    id_field: ClassVar[str] = "id"
+    """Where a raw listing (a JSON object) holds its own id: it names a listing that cannot be used."""
 
     def __init__(self, platform: PlatformConfig, session: aiohttp.ClientSession) -> None:
         self.platform = platform
@@ -91,6 +100,8 @@ class Adapter(ABC):
         self._validators: dict[str, str] = {}
         self._pending_validators: dict[str, str] = {}
         self._last_result: FeedResult | None = None
+        self._tally = FeedTally(platform.adapter_name)
+        self._retried: list[str] = []
         self._category_table = {**_OFFICIAL_TABLE, **{_label_key(k): v for k, v in self.categories.items()}}
         self._origin = _origin(platform.base_url)
 
@@ -109,6 +120,10 @@ class Adapter(ABC):
     def parse(self, raw: Any) -> Listing | None:
         """One raw listing as a :class:`Listing`; ``None`` when it is inactive. Raises on a bad listing."""
 
+    def raw_id(self, raw: Any) -> Any:
+        """The id a raw listing gives itself, however it is written; ``None`` when it has none."""
+        return raw.get(self.id_field) if isinstance(raw, dict) else None
+
     async def walk(
         self, first: Cursor, read_page: Callable[[Cursor], Awaitable[tuple[Any, Cursor | None]]]
     ) -> AsyncIterator[Sequence[Any]]:
@@ -121,16 +136,17 @@ class Adapter(ABC):
         """
         seen: set[Cursor] = {first}
         cursor = first
-        for number in itertools.count(1):
+        while True:
             try:
                 items, following = await read_page(cursor)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                raise FeedError(f"page {number} of the feed does not have the expected shape") from None
+                raise FeedError("the page does not have the expected shape") from None
+            # Refused before its listings count: a page that leads back is most likely an earlier page again.
+            if following is not None and following in seen:
+                raise FeedError("its next-page cursor leads back to a page already read")
             yield items
             if following is None:
                 return
-            if following in seen:
-                raise FeedError(f"page {number} of the feed leads back to a page already read")
             seen.add(following)
             cursor = following
 
@@ -140,65 +156,81 @@ class Adapter(ABC):
         """Read the whole feed within ``budget_s`` seconds. Raises :class:`FeedError` when the refresh fails.
 
         A read that fails transiently is started again from the top, up to ``retries`` times, after a short
-        jittered backoff, as long as the backoff fits in what is left of the budget.
+        jittered backoff, as long as the backoff fits in what is left of the budget. An unchanged feed (304) gives
+        the previous result again, its report included.
         """
         loop = asyncio.get_running_loop()
         self._deadline = loop.time() + budget_s
+        self._retried = []
         try:
             async with asyncio.timeout(budget_s):
                 result = await self._read_with_retries(retries)
         except _NotModified:
             if self._last_result is None:
-                raise FeedError("the feed answered 304 Not Modified to an unconditional request") from None
+                raise self._reported(FeedError("the feed answered 304 Not Modified to an unconditional request")
+                                     ) from None
             return self._last_result
         except TimeoutError:
-            raise FeedError(f"the refresh did not finish within {budget_s:g} s") from None
+            raise self._reported(FeedError(f"the refresh did not finish within {budget_s:g} s")) from None
+        except FeedError as exc:
+            raise self._reported(exc) from None
         self._validators = self._pending_validators
         self._last_result = result
         return result
+
+    def _reported(self, error: FeedError) -> FeedError:
+        error.report = self._tally.report(str(error), tuple(self._retried))
+        return error
 
     async def _read_with_retries(self, retries: int) -> FeedResult:
         for attempt in range(retries):
             try:
                 return await self._read_all()
-            except TransientFeedError:
+            except TransientFeedError as exc:
                 # Jittered so that a retry does not meet the same periodic hiccup of the upstream twice.
                 delay = RETRY_BACKOFF_S * 2**attempt * random.uniform(0.5, 1.0)
                 if delay >= self._deadline - asyncio.get_running_loop().time():
                     raise
+                self._retried.append(str(exc))
             await asyncio.sleep(delay)
         return await self._read_all()
 
     async def _read_all(self) -> FeedResult:
         self._pending_validators = {}  # only a read that succeeds whole may leave its validators behind
+        tally = self._tally = FeedTally(self.platform.adapter_name)
         listings: list[Listing] = []
-        skipped = 0
-        pages = 0
-        async for items in self.pages():
-            pages += 1
-            if pages > MAX_PAGES:
+        pages = aiter(self.pages())
+        while True:
+            try:
+                items = await anext(pages, None)
+            except FeedError as exc:
+                # The same kind of error, so that a transient one is still retried; named after its page.
+                raise type(exc)(f"page {tally.pages + 1}: {exc}") from None
+            if items is None:
+                return FeedResult(tuple(listings), tally.report(retried=tuple(self._retried)))
+            if tally.pages >= MAX_PAGES:
                 raise FeedError(f"the feed did not end after {MAX_PAGES} pages")
+            tally.page()
             if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-                raise FeedError("a page does not hold a list of listings")
+                raise FeedError(f"page {tally.pages}: the page does not hold a list of listings")
             # In a worker thread, paced: a page of a whole-catalogue feed takes long enough to hold up every query.
-            parsed, bad = await in_worker(self._parse_page, items)
-            listings.extend(parsed)
-            skipped += bad
-        return FeedResult(tuple(listings), skipped)
+            listings.extend(await in_worker(self._parse_page, items, tally))
 
-    def _parse_page(self, items: Sequence[Any]) -> tuple[list[Listing], int]:
-        """The listings of a page on sale or not (inactive ones left out), and how many were bad."""
+    def _parse_page(self, items: Sequence[Any], tally: FeedTally) -> list[Listing]:
+        """The listings of a page that read, bundles included, each raw listing counted in ``tally``."""
         listings: list[Listing] = []
-        skipped = 0
         for raw in paced(items, LISTINGS_PER_MS):
             try:
                 listing = self.parse(raw)
-            except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
-                skipped += 1
+            except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                tally.unusable(_text_id(self.raw_id(raw)), _reason(exc))
                 continue
-            if listing is not None:
+            if listing is None:
+                tally.inactive()
+            else:
+                tally.listing(listing)
                 listings.append(listing)
-        return listings, skipped
+        return listings
 
     # -- HTTP ---------------------------------------------------------------------------------------
 
@@ -224,7 +256,9 @@ class Adapter(ABC):
         body = orjson.dumps(json) if json is not None else None
         if body is not None:
             headers["Content-Type"] = "application/json"
+        loop = asyncio.get_running_loop()
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            started = loop.time()
             try:
                 async with self._session.request(
                     method, url, params=params, data=body, headers=headers,
@@ -246,6 +280,7 @@ class Adapter(ABC):
                             raise FeedError(f"the response from {source} is larger than allowed")
                         if self.conditional:
                             self._remember_validators(response.headers)
+                        self._tally.response((loop.time() - started) * 1000, len(payload))
                         return Response(payload, response.headers, source)
             # aiohttp's timeouts may also be connection errors: they are caught first to say what happened.
             except TimeoutError:
@@ -284,10 +319,14 @@ class Adapter(ABC):
     # -- value parsing shared by the adapters ---------------------------------------------------------
 
     def category(self, label: Any) -> str:
-        """The official category of a platform label; a label that maps to none is ``Lainnya``."""
+        """The official category of a platform label; a label that maps to none is ``Lainnya`` (and reported)."""
         if not isinstance(label, str):
             raise ListingError("category is not text")
-        return self._category_table.get(_label_key(label), OTHER_CATEGORY)
+        official = self._category_table.get(_label_key(label))
+        if official is None:
+            self._tally.unmapped(label)
+            return OTHER_CATEGORY
+        return official
 
 
 def _label_key(label: str) -> str:
@@ -295,6 +334,21 @@ def _label_key(label: str) -> str:
 
 
 _OFFICIAL_TABLE = {_label_key(name): name for name in OFFICIAL_CATEGORIES}
+
+
+def _text_id(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    return str(value).strip() or None
+
+
+def _reason(error: Exception) -> str:
+    """Why a listing cannot be used, in words of the adapter's own (never the feed's text)."""
+    if isinstance(error, ListingError):
+        return str(error)
+    if isinstance(error, KeyError):
+        return f"{str(error.args[0])[:40]} is missing"  # a field name the adapter looked up
+    return "a field does not have the expected type"
 
 
 def _path_of(path: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, ClassVar
 
-from core.domain import LearningMethod, Listing
+from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing
 
 from .base import (
     Adapter,
@@ -30,16 +30,20 @@ PAGE_SIZE = 50
 class BukalapakAdapter(Adapter):
     default_name = "Bukalapak"
     api_key_header = "X-Api-Key"
+    # Labels are official names in lower case with hyphens for spaces: "penjualan-dan-pemasaran".
+    categories: ClassVar[Mapping[str, str]] = {name.replace(" ", "-"): name for name in OFFICIAL_CATEGORIES}
 
     def pages(self) -> AsyncIterator[Sequence[Any]]:
         return self.walk(0, self._page)
 
     async def _page(self, offset: int) -> tuple[Any, int | None]:
         body = (await self.get("/prakerja/v2/trainings", {"offset": str(offset), "limit": str(PAGE_SIZE)})).json()
-        trainings, total = body["data"], body["meta"]["total"]
-        # Advancing by what came back, not by the limit asked for, so a server that caps the page loses nothing;
-        # an empty page before the total repeats the offset, which walk() refuses.
-        following = offset + len(trainings)
+        trainings, meta = body["data"], body["meta"]
+        total = meta["total"]
+        # Advancing by what came back, from the offset the answer says it is for, not by the limit asked for: a
+        # server that caps the page loses nothing, and an empty page before the total or an answer for an earlier
+        # offset leads back to an offset already read, which walk() refuses.
+        following = int(meta.get("offset", offset)) + len(trainings)
         return trainings, following if following < total else None
 
     def parse(self, raw: Any) -> Listing | None:
@@ -57,8 +61,7 @@ class BukalapakAdapter(Adapter):
             description=plain_text(raw.get("description")),
             provider=provider(raw["vendor"]["name"], raw["vendor"].get("nib")),
             price=rupiah(price["amount"], decimal_mark=".", currency=price.get("currency")),
-            # Labels are official names in lower case with hyphens for spaces: "penjualan-dan-pemasaran".
-            category=self.category(required_text(raw["category"], "category").replace("-", " ")),
+            category=self.category(required_text(raw["category"], "category")),
             method=learning_method(raw["delivery"], _METHODS),
             duration_hours=hours(raw.get("hours")),
             rating=rating(raw.get("rating"), raw.get("review_count")),

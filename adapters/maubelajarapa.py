@@ -32,6 +32,7 @@ FIRST_PAGE = "/api/v2/kelas?halaman=1"
 
 class MauBelajarApaAdapter(Adapter):
     default_name = "MauBelajarApa"
+    id_field = "kode"
 
     def pages(self) -> AsyncIterator[Sequence[Any]]:
         return self.walk(self.url(FIRST_PAGE), self._page)

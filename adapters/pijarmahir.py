@@ -57,6 +57,10 @@ class PijarMahirAdapter(Adapter):
         # A course only names its provider: each is paired with this page's providers to be read on its own.
         return [(course, providers) for course in courses], optional_text((body.get("links") or {}).get("next"))
 
+    def raw_id(self, raw: tuple[Any, Providers]) -> Any:
+        course = raw[0]
+        return course.get("id") if isinstance(course, dict) else None
+
     def parse(self, raw: tuple[Any, Providers]) -> Listing | None:
         course, providers = raw
         if course["type"] != "courses":

@@ -40,6 +40,9 @@ class PintariaAdapter(Adapter):
         # The whole catalogue in one document: parsed off the event loop, which keeps serving queries meanwhile.
         yield await in_worker(_courses, response.body)
 
+    def raw_id(self, raw: Element) -> str | None:
+        return raw.get("id")
+
     def parse(self, raw: Element) -> Listing | None:
         if required_text(_text(raw, "status"), "status") != "aktif":
             return None

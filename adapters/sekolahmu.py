@@ -44,6 +44,7 @@ query Programs($first: Int!, $after: String) {
 
 class SekolahmuAdapter(Adapter):
     default_name = "Sekolahmu"
+    id_field = "slug"
     categories: ClassVar[Mapping[str, str]] = {
         "Teknologi": "Teknologi Informasi",
         "Bisnis": "Manajemen",

@@ -7,6 +7,7 @@ import gzip
 import io
 import zlib
 from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import orjson
@@ -36,15 +37,16 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _HOURS_PER_JP = 0.75  # a jam pelajaran is 45 minutes
 
 
+@dataclass(frozen=True, slots=True)
 class _NotJson:
     """Stands in for a line that is not JSON, so that it is skipped and counted like any other bad listing."""
 
-
-_NOT_JSON = _NotJson()
+    line: int
 
 
 class SisnakerAdapter(Adapter):
     default_name = "Sisnaker"
+    id_field = "id_pelatihan"
     conditional = True
     categories: ClassVar[Mapping[str, str]] = {
         "Teknologi Informasi dan Komunikasi": "Teknologi Informasi",
@@ -71,8 +73,8 @@ class SisnakerAdapter(Adapter):
         yield await in_worker(_courses, response.body)
 
     def parse(self, raw: Any) -> Listing | None:
-        if raw is _NOT_JSON:
-            raise ListingError("the line is not JSON")
+        if isinstance(raw, _NotJson):
+            raise ListingError(f"line {raw.line} is not JSON")
         if raw["status"] != "AKTIF":
             return None
         return Listing(
@@ -94,10 +96,10 @@ class SisnakerAdapter(Adapter):
 
 
 def _courses(body: bytes) -> list[Any]:
-    lines = [line for line in _gunzip(body).removeprefix(codecs.BOM_UTF8).split(b"\n") if line.strip()]
-    courses = [_decode(line) for line in lines]
+    lines = _gunzip(body).removeprefix(codecs.BOM_UTF8).split(b"\n")
+    courses = [_decode(line, number) for number, line in enumerate(lines, start=1) if line.strip()]
     # A few broken lines are skipped; nothing but broken lines is not an export at all (an error page, say).
-    if courses and all(course is _NOT_JSON for course in courses):
+    if courses and all(isinstance(course, _NotJson) for course in courses):
         raise FeedError("the export holds no JSON lines")
     return courses
 
@@ -117,8 +119,8 @@ def _gunzip(body: bytes) -> bytes:
     return data
 
 
-def _decode(line: bytes) -> Any:
+def _decode(line: bytes, number: int) -> Any:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        return _NOT_JSON
+        return _NotJson(number)

@@ -31,24 +31,22 @@ class TokopediaAdapter(Adapter):
     default_name = "Tokopedia"
     api_key_header = "Authorization"
     api_key_scheme = "Bearer"
+    id_field = "product_id"
 
-    async def pages(self) -> AsyncIterator[Sequence[Any]]:
-        page = 1
-        while True:
-            body = (await self.get("/v1/prakerja/products", {"page": str(page), "per_page": str(PER_PAGE)})).json()
-            try:
-                error = body["header"]["error_code"]
-                data = body["data"]
-                total_pages = data["total_pages"]
-                products = data["products"]
-            except (KeyError, TypeError):
-                raise FeedError(f"page {page} is not a Tokopedia product page") from None
-            if error:
-                raise FeedError(f"page {page} failed with error code {str(error)[:80]!r}")
-            yield products
-            if not isinstance(total_pages, int) or page >= total_pages:
-                return
-            page += 1
+    def pages(self) -> AsyncIterator[Sequence[Any]]:
+        return self.walk(1, self._page)
+
+    async def _page(self, page: int) -> tuple[Any, int | None]:
+        body = (await self.get("/v1/prakerja/products", {"page": str(page), "per_page": str(PER_PAGE)})).json()
+        if error := body["header"]["error_code"]:
+            raise FeedError(f"failed with error code {str(error)[:80]!r}")
+        data = body["data"]
+        # The next page is the one after the page the answer says it is: an answer for an earlier page leads back.
+        answered = int(data.get("page", page))
+        total_pages = data["total_pages"]
+        if not isinstance(total_pages, int) or answered >= total_pages:
+            return data["products"], None
+        return data["products"], answered + 1
 
     def parse(self, raw: Any) -> Listing | None:
         if raw["status"] != "ACTIVE":

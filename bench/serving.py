@@ -42,12 +42,13 @@ class ServerProcess:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """The process stopped (SIGSTOP) and so taking no CPU at all, then continued."""
-        os.kill(self.pid, signal.SIGSTOP)
+        """The process and its children (the refresher, workers) stopped (SIGSTOP), so taking no CPU at all, then
+        continued."""
+        os.killpg(self.pid, signal.SIGSTOP)
         try:
             yield
         finally:
-            os.kill(self.pid, signal.SIGCONT)
+            os.killpg(self.pid, signal.SIGCONT)
 
 
 def _kb(field: str) -> int:
@@ -68,7 +69,7 @@ def gateway_process(sandbox: SandboxThread, workdir: Path, /, **overrides: Any) 
     port = free_port()
     config = workdir / f"gateway-{port}.toml"
     config.write_text(config_toml(sandbox.gateway_config(**{"server": {"port": port}, **overrides})))
-    command = [sys.executable, "-m", "gateway.cli", "serve", "--config", str(config)]
+    command = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
     with _running(command, f"http://127.0.0.1:{port}", "/readyz") as server:
         # Ready means every feed was tried, not read: a gateway with nothing to search would measure nothing.
         answer = httpx.post(f"{server.url}/graphql", json={"query": "{ courses(first: 1) { totalCount } }"}).json()
@@ -98,13 +99,14 @@ def bare_process(body: bytes, workdir: Path) -> Iterator[ServerProcess]:
 
 @contextmanager
 def _running(command: list[str], url: str, ready_path: str) -> Iterator[ServerProcess]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A session of its own: the process's children (refresher, workers) are paused and stopped with it.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_ready(url + ready_path, process)
         yield ServerProcess(url, process.pid)
     finally:
-        process.send_signal(signal.SIGCONT)  # a paused process would never see the terminate
-        process.terminate()
+        os.killpg(process.pid, signal.SIGCONT)  # a paused process would never see the terminate
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 

@@ -30,6 +30,7 @@ class ServerConfig:
     port: int = field(default=8000, metadata={"max": 65535})
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
     fast_path: bool = True
     """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
+from core.feed_report import FeedReport
+
 
 class LearningMethod(StrEnum):
     SELF_PACED = "SELF_PACED"
@@ -81,10 +83,15 @@ class Listing:
 
 @dataclass(frozen=True, slots=True)
 class FeedResult:
-    """One refresh of one feed: its active listings (bundles marked) and how many listings were skipped."""
+    """One refresh of one feed: its active listings (bundles marked) and the accounting of the reading."""
 
     listings: tuple[Listing, ...]
-    skipped: int
+    report: FeedReport
+
+    @property
+    def skipped(self) -> int:
+        """Listings left out as unusable."""
+        return self.report.unusable_count
 
 
 class Scheme(StrEnum):

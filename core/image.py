@@ -97,7 +97,7 @@ class Strings(Sequence[str]):
 
     def __init__(self, data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> None:
         self._bytes = data
-        self._offsets = offsets.tolist()  # Python ints index a buffer many times faster than numpy scalars
+        self._offsets = offsets
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -116,7 +116,8 @@ class Strings(Sequence[str]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self._bytes[self._offsets[index] : self._offsets[index + 1]].tobytes()
+        start, end = self._offsets[index : index + 2].tolist()
+        return self._bytes[start:end].tobytes()
 
 
 class Image:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import orjson
 
 from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, PlatformStatus, Provider, Rating
+from core.feed_report import FeedReport
 from core.image import ImageWriter
 
 
@@ -37,6 +38,8 @@ class FeedState:
     last_attempt_at: datetime | None = None
     last_error: str | None = None
     attempted: bool = False
+    report: FeedReport | None = None
+    """The accounting of the latest refresh, failed or not: what ``check-feed`` would say of the feed now."""
 
     def status(self, now: datetime, stale_after_s: float) -> PlatformStatus:
         if self.suspended:
@@ -54,7 +57,8 @@ class FeedState:
     def from_json(cls, data: Mapping[str, Any]) -> FeedState:
         times = {key: datetime.fromisoformat(data[key]) if data.get(key) else None
                  for key in ("last_success_at", "last_attempt_at")}
-        return cls(**{**data, **times})
+        report = FeedReport.from_json(data["report"]) if data.get("report") else None
+        return cls(**{**data, **times, "report": report})
 
 
 def listing_to_json(listing: Listing) -> bytes:

@@ -10,12 +10,12 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import entry_points
-from typing import Any, TypeAlias
+from importlib.metadata import entry_points, version
+from typing import Any, NoReturn, TypeAlias
 
 import uvicorn
 
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, ServerConfig, load_config
 from gateway.app import create_app
 from gateway.workers import CONFIG_ENV, serve_workers
 
@@ -23,6 +23,10 @@ COMMANDS_GROUP = "prakerja_gateway.commands"
 
 CommandGroup: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """Where a command adds itself: each entry point of :data:`COMMANDS_GROUP` is a function taking one."""
+
+
+class CannotListen(Exception):
+    """The address to serve on is taken or not this machine's: one line for the user."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,25 +37,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"prakerja-gateway: configuration error: {exc}", file=sys.stderr)
         return 2
+    except CannotListen as exc:
+        print(f"prakerja-gateway: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return code
 
 
+class _HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's default after its help; an option without one says in its help where its value comes from."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
+class Parser(argparse.ArgumentParser):
+    """Bad arguments: one line that names the problem, exit 2 (argparse's own prints the whole usage first)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpWithDefaults)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 for any free one."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def count(text: str) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="prakerja-gateway",
         description="One GraphQL API over the course catalogues of every Kartu Prakerja platform.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('prakerja-gateway')}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the gateway")
-    serve.add_argument("--config", help=f"TOML configuration file (default: ${CONFIG_ENV})")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve = commands.add_parser("serve", help="run the gateway over the platforms of a configuration file",
+                                description="Run the gateway over the platforms of a configuration file.")
+    serve.add_argument("--config", metavar="FILE", default=os.environ.get(CONFIG_ENV),
+                       help=f"TOML configuration file, with at least one [platforms.<slug>]; ${CONFIG_ENV} "
+                            "names it too")
+    serve.add_argument("--host", help=f"address to listen on (default: [server] host, {ServerConfig.host})")
+    serve.add_argument("--port", type=port_number,
+                       help=f"port to listen on (default: [server] port, {ServerConfig.port})")
     serve.set_defaults(run=_serve)
 
-    schema = commands.add_parser("schema", help="print the SDL of the running schema")
+    schema = commands.add_parser("schema", help="print the SDL of the running schema",
+                                 description="Print the SDL of the running schema (schema/schema.graphql).")
     schema.set_defaults(run=_schema)
 
     for command in entry_points(group=COMMANDS_GROUP):
@@ -61,28 +106,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    path = args.config or os.environ.get(CONFIG_ENV)
-    config = load_config(path) if path else Config()
+    if not args.config:
+        raise ConfigError(f"no configuration file: give --config FILE or set {CONFIG_ENV} (the README's "
+                          "Configuration shows one; 'prakerja-gateway demo' runs without any)")
+    config = load_config(args.config)
+    if not config.enabled_platforms:
+        raise ConfigError(f"{args.config} configures no enabled platform: add a [platforms.<slug>] section with "
+                          "its base_url, or the gateway would serve an empty catalogue")
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
     if config.server.workers > 1:
-        if not path:
-            raise ConfigError("'server.workers' above 1 needs a configuration file (--config)")
-        serve_workers(config, path, host, port)
+        serve_workers(config, args.config, host, port)
     else:
-        asyncio.run(_run_gateway(config, host, port))
+        listener = listen(host, port)
+        asyncio.run(gateway_server(config, host, port).serve(sockets=[listener]))
     return 0
-
-
-async def _run_gateway(config: Config, host: str, port: int) -> None:
-    await gateway_server(config, host, port).serve()
 
 
 def listen(host: str, port: int) -> socket.socket:
     """A bound socket, so a command can print its URL (port 0 = any free port) before serving starts."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets NODELAY
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        raise CannotListen(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     listener.listen(2048)  # connections made right after the banner wait in the backlog, not refused
     return listener
 
@@ -99,6 +148,3 @@ def _schema(args: argparse.Namespace) -> int:
     print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -29,8 +29,9 @@ import aiohttp
 
 from adapters import ADAPTERS, Adapter, FeedError
 from core.breaker import Breaker
-from core.config import Config, ConfigError
+from core.config import CatalogueConfig, Config, ConfigError, PlatformConfig
 from core.domain import Listing
+from core.feed_report import FeedReport
 from core.image import Image, ImageWriter
 from core.metrics import Metrics
 from core.pacing import in_worker
@@ -55,6 +56,22 @@ def check_adapters(config: Config) -> None:
                 f"'platforms.{platform.slug}.adapter': no adapter named {platform.adapter_name!r}"
                 f" (known: {', '.join(sorted(ADAPTERS))})"
             )
+
+
+def feed_session() -> aiohttp.ClientSession:
+    """The HTTP client the feeds are read with, by a refresh and by ``check-feed`` alike."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit_per_host=4), auto_decompress=True, raise_for_status=False
+    )
+
+
+def refresh_budget_s(catalogue: CatalogueConfig, platform: PlatformConfig) -> float:
+    """How long one refresh of a platform may take.
+
+    At least one request's timeout, so that a short interval still lets a slow page arrive; else the interval,
+    so that a refresh that fails slowly (a feed crawling page after page) ends when the next one is due.
+    """
+    return max(catalogue.refresh_interval_s, platform.timeout_s)
 
 
 class CatalogueRefresher:
@@ -101,7 +118,7 @@ class CatalogueRefresher:
                 self.feeds[slug] = replace(self.feeds[slug], courses=state.courses, skipped=state.skipped,
                                            last_success_at=state.last_success_at,
                                            last_attempt_at=state.last_attempt_at, last_error=state.last_error,
-                                           attempted=state.attempted)
+                                           attempted=state.attempted, report=state.report)
                 self._sources[slug] = tuple(by_platform.get(slug, ()))
                 self._parts[slug] = index_part(self._sources[slug])
         self.version = int(image.meta.get("version", 0))
@@ -109,13 +126,12 @@ class CatalogueRefresher:
 
     @property
     def ready(self) -> bool:
-        """Servers may answer: every enabled platform's first refresh was attempted, or the catalogue was seeded."""
-        return self.seeded or all(feed.attempted for feed in self.feeds.values())
+        """Servers may answer: every enabled platform's first refresh was attempted, or the catalogue was seeded;
+        never with no platform at all."""
+        return bool(self.feeds) and (self.seeded or all(feed.attempted for feed in self.feeds.values()))
 
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit_per_host=4), auto_decompress=True, raise_for_status=False
-        )
+        self._session = feed_session()
         for slug, platform in self._platforms.items():
             self._adapters[slug] = ADAPTERS[platform.adapter_name](platform, self._session)
             self._metrics.breaker_open.labels(slug).set(0)
@@ -151,20 +167,19 @@ class CatalogueRefresher:
         breaker = self._breakers[slug]
         adapter = self._adapters[slug]
         platform = self._platforms[slug]
-        # At least one request's timeout, so that a short interval still lets a slow page arrive; else the interval,
-        # so that a refresh that fails slowly (a feed crawling page after page) ends when the next one is due.
-        budget = max(self._config.catalogue.refresh_interval_s, platform.timeout_s)
+        budget = refresh_budget_s(self._config.catalogue, platform)
         started = time.perf_counter()
         attempted_at = datetime.now(UTC)
         try:
             result = await adapter.fetch(budget, retries=0 if breaker.is_open else REFRESH_RETRIES)
         except FeedError as exc:
-            self._failed(slug, str(exc), attempted_at)
+            self._failed(slug, str(exc), attempted_at, exc.report)
             return
         except Exception:
             # An adapter bug costs that platform only; its message may hold upstream data, so it is not shown.
             log.exception("refresh of %s failed unexpectedly", slug)
-            self._failed(slug, "the feed could not be read (internal error)", attempted_at)
+            error = "the feed could not be read (internal error)"
+            self._failed(slug, error, attempted_at, FeedReport(platform.adapter_name, errors=(error,)))
             return
         finally:
             self._metrics.refresh_seconds.labels(slug).observe(time.perf_counter() - started)
@@ -180,9 +195,9 @@ class CatalogueRefresher:
         self._metrics.skipped.labels(slug).set(result.skipped)
         log.info("refreshed %s: %d courses on sale, %d listings skipped", slug, courses, result.skipped)
         self._update(slug, courses=courses, skipped=result.skipped, last_success_at=datetime.now(UTC),
-                     last_attempt_at=attempted_at, last_error=None, attempted=True)
+                     last_attempt_at=attempted_at, last_error=None, attempted=True, report=result.report)
 
-    def _failed(self, slug: str, error: str, attempted_at: datetime) -> None:
+    def _failed(self, slug: str, error: str, attempted_at: datetime, report: FeedReport | None) -> None:
         breaker = self._breakers[slug]
         breaker.failed()
         self._metrics.refreshes.labels(slug, "failed").inc()
@@ -190,7 +205,7 @@ class CatalogueRefresher:
         if breaker.is_open:
             error = f"circuit breaker open after {breaker.failures} failed refreshes in a row; last: {error}"
         log.warning("refresh of %s failed: %s", slug, error)
-        self._update(slug, last_error=error, last_attempt_at=attempted_at, attempted=True)
+        self._update(slug, last_error=error, last_attempt_at=attempted_at, attempted=True, report=report)
 
     def _update(self, slug: str, **changes: object) -> None:
         self.feeds[slug] = replace(self.feeds[slug], **changes)  # type: ignore[arg-type]

@@ -67,7 +67,13 @@ class RefresherProcess:
         self._process.stdin.close()
 
 
+NICENESS = 10
+"""The refresher yields the CPU to the processes serving queries on the machine: reading feeds can wait, a
+participant should not."""
+
+
 def main(run_dir: str) -> None:
+    os.nice(NICENESS)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config: Config = pickle.load(sys.stdin.buffer)
     asyncio.run(_run(config, Path(run_dir)))

@@ -92,11 +92,15 @@ class CourseRecord:
 class DemoCatalogue:
     """An immutable set of records, with the views tests need. Build new ones with :meth:`with_records`."""
 
-    def __init__(self, records: Iterable[CourseRecord], *, seed: int | None = None, junk_lines: int = 0) -> None:
+    def __init__(self, records: Iterable[CourseRecord], *, seed: int | None = None, junk_lines: int = 0,
+                 repeated: Iterable[str] = ()) -> None:
         self.records: tuple[CourseRecord, ...] = tuple(records)
         self.seed = seed
         self.junk_lines = junk_lines
         """Lines of invalid JSON the Sisnaker export mixes in among its records."""
+        self.repeated = frozenset(repeated)
+        """Gateway ids (``"tokopedia:8811201"``) of listings their platform's feed sends twice, one right after the
+        other: an export job that ran a batch again. They count twice in :attr:`by_platform` and its views."""
         grouped: dict[str, list[CourseRecord]] = {slug: [] for slug in PLATFORMS}
         self._index: dict[tuple[str, str], CourseRecord] = {}
         for record in self.records:
@@ -105,6 +109,8 @@ class DemoCatalogue:
             if (record.platform, record.listing_id) in self._index:
                 raise ValueError(f"duplicate listing {record.id!r}")
             grouped[record.platform].append(record)
+            if self.repeated and record.id in self.repeated:
+                grouped[record.platform].append(record)
             self._index[record.platform, record.listing_id] = record
         self.by_platform: Mapping[str, tuple[CourseRecord, ...]] = {k: tuple(v) for k, v in grouped.items()}
         """Every platform's records in feed order (platforms without records map to an empty tuple)."""
@@ -167,12 +173,21 @@ class DemoCatalogue:
         """A copy with these records replacing the ones of the same id, and new ones appended."""
         changes = {(r.platform, r.listing_id): r for r in records}
         kept = [changes.pop((r.platform, r.listing_id), r) for r in self.records]
-        return DemoCatalogue([*kept, *changes.values()], seed=self.seed, junk_lines=self.junk_lines)
+        return DemoCatalogue([*kept, *changes.values()], seed=self.seed, junk_lines=self.junk_lines,
+                             repeated=self.repeated)
 
     def without(self, *ids: str) -> DemoCatalogue:
         """A copy without the records of these gateway ids (``"tokopedia:8811201"``)."""
         drop = set(ids)
-        return DemoCatalogue((r for r in self.records if r.id not in drop), seed=self.seed, junk_lines=self.junk_lines)
+        return DemoCatalogue((r for r in self.records if r.id not in drop), seed=self.seed, junk_lines=self.junk_lines,
+                             repeated=self.repeated - drop)
+
+    def with_feed_faults(self, *, junk_lines: int | None = None, repeated: Iterable[str] = ()) -> DemoCatalogue:
+        """A copy whose Sisnaker export holds ``junk_lines`` broken lines (unless ``None``: as now) and whose feeds
+        also send the listings ``repeated`` (gateway ids) twice."""
+        return DemoCatalogue(self.records, seed=self.seed,
+                             junk_lines=self.junk_lines if junk_lines is None else junk_lines,
+                             repeated=self.repeated | set(repeated))
 
 
 # -- the generator ----------------------------------------------------------------------------------

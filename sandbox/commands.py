@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from core.config import parse_config
-from gateway.cli import CommandGroup, gateway_server, listen
+from core.config import ServerConfig, parse_config
+from gateway.cli import CannotListen, CommandGroup, count, gateway_server, listen, port_number
 
 from .catalogue import generate
 from .participants import DEMO_PARTICIPANTS
@@ -18,16 +18,23 @@ from .server import Sandbox, run_sandbox_forever
 
 
 def add_demo(commands: CommandGroup) -> None:
-    demo = commands.add_parser("demo", help="run the sandbox upstreams and a gateway wired to them")
-    demo.add_argument("--port", type=int, default=8000, help="the gateway's port (default 8000; 0 = any free)")
-    demo.add_argument("--courses", type=int, default=3000, help="size of the demo catalogue")
+    demo = commands.add_parser(
+        "demo", help="run the sandbox upstreams and a gateway wired to them, GraphiQL on",
+        description="Run the simulated upstreams of every platform and a gateway wired to them; no configuration.",
+    )
+    demo.add_argument("--port", type=port_number, default=8000, help="the gateway's port on 127.0.0.1; 0 = any free")
+    demo.add_argument("--courses", type=count, default=3000, help="listings in the demo catalogue")
     demo.set_defaults(run=_demo)
 
 
 def add_sandbox(commands: CommandGroup) -> None:
-    sandbox = commands.add_parser("sandbox", help="run the simulated upstreams alone")
-    sandbox.add_argument("--port-base", type=int, default=9100)
-    sandbox.add_argument("--courses", type=int, default=3000)
+    sandbox = commands.add_parser(
+        "sandbox", help="run the simulated upstreams alone",
+        description="Run the simulated upstreams alone: each platform's feed and the participant service.",
+    )
+    sandbox.add_argument("--port-base", type=port_number, default=9100,
+                         help="the participant service's port; the feeds take the next ones; 0 = any free")
+    sandbox.add_argument("--courses", type=count, default=3000, help="listings in the demo catalogue")
     sandbox.set_defaults(run=_sandbox)
 
 
@@ -37,11 +44,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 async def _run_demo(port: int, courses: int) -> None:
+    listener = listen(ServerConfig.host, port)  # before anything starts: a busy port is said at once
     sandbox = Sandbox(generate(courses))
     await sandbox.start()
     try:
-        config = parse_config(sandbox.gateway_config(server={"port": port}))
-        listener = listen(config.server.host, port)
+        config = parse_config(sandbox.gateway_config(server={"port": port, "graphiql": True}))
         url = f"http://{config.server.host}:{listener.getsockname()[1]}/graphql"
         print(_banner(url, DEMO_PARTICIPANTS), flush=True)
         await gateway_server(config, config.server.host, port).serve(sockets=[listener])
@@ -65,5 +72,8 @@ def _banner(url: str, participants: dict[str, str]) -> str:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    asyncio.run(run_sandbox_forever(args.port_base, args.courses))
+    try:
+        asyncio.run(run_sandbox_forever(args.port_base, args.courses))
+    except OSError as exc:  # a port of the range is taken
+        raise CannotListen(f"cannot listen on ports from {args.port_base}: {exc.strerror or exc}") from None
     return 0

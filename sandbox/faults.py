@@ -1,4 +1,5 @@
-"""Fault injection: make one upstream slow, failing, garbled, cut off or silent, for a while or until cleared.
+"""Fault injection: make one upstream slow, failing, garbled, cut off, silent or repeating itself, from its first
+request or a later one, for a while or until cleared.
 
 A fault is set per upstream (a platform slug or ``"participants"``), in-process through the sandbox's ``faults``
 mapping or over HTTP on that upstream's own port (``POST /_sandbox/fault`` with the fields of :class:`Fault` as
@@ -41,8 +42,14 @@ class Fault:
     in_band_error: bool = False
     """The real answer with the platform's own error marker (Tokopedia ``header.error_code``, Sekolahmu
     ``errors``), still HTTP 200. Platforms without such a marker answer normally."""
+    replay: bool = False
+    """Answer with the upstream's previous answer again, headers and all: page 2 asked for, page 1 served, its
+    next-page cursor (token, ``Link``, ``links.next``) leading back to page 2."""
+    after: int = 0
+    """Let this many requests through untouched first: ``after=1`` makes page 2 the first to meet the fault."""
     times: int | None = None
-    """Apply to the next this-many requests only; ``None``: until cleared."""
+    """Apply to the next this-many requests only (counted from the first one it applies to); ``None``: until
+    cleared."""
 
     def __post_init__(self) -> None:
         if self.latency_s < 0:
@@ -53,6 +60,8 @@ class Fault:
             raise ValueError("retry_after needs a status and must not be negative")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be at least 1")
+        if self.after < 0:
+            raise ValueError("after must not be negative")
 
     @classmethod
     def from_json(cls, data: Any) -> Fault:
@@ -82,8 +91,11 @@ def _fits(value: Any, annotation: str) -> bool:
 
 
 def take(faults: MutableMapping[str, Fault], key: str) -> Fault | None:
-    """The fault for this request, counting it against ``times``."""
+    """The fault for this request, counting it against ``after``, then ``times``."""
     fault = faults.get(key)
+    if fault is not None and fault.after:
+        faults[key] = replace(fault, after=fault.after - 1)
+        return None
     if fault is not None and fault.times is not None:
         if fault.times <= 1:
             faults.pop(key, None)
@@ -99,6 +111,14 @@ def fault_middleware(
     spoil: Callable[[Any], Any | None] = lambda body: None,
 ) -> Middleware:
     """Middleware applying ``faults[key]``. ``released`` ends hanging requests when the sandbox stops."""
+    previous: list[web.Response] = []
+    """The last whole answer this upstream gave, for a ``replay``."""
+
+    async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        if isinstance(response, web.Response) and isinstance(response.body, bytes):
+            previous[:] = [response]
+        return response
 
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -106,7 +126,9 @@ def fault_middleware(
             return await handler(request)
         fault = take(faults, key)
         if fault is None:
-            return await handler(request)
+            return await answer(request, handler)
+        if fault.replay and previous:
+            return _again(previous[0])
         if fault.latency_s:
             await asyncio.sleep(fault.latency_s)
         if fault.hang:
@@ -117,7 +139,7 @@ def fault_middleware(
             return json_response({"error": f"injected HTTP {fault.status}"}, status=fault.status, headers=headers)
         if fault.garbage:
             return web.Response(body=GARBAGE, content_type="text/html")
-        response = await handler(request)
+        response = await answer(request, handler)
         if fault.in_band_error and isinstance(response, web.Response) and response.status == 200:
             body = response.body if isinstance(response.body, bytes) else b""
             spoiled = spoil(orjson.loads(body)) if response.content_type == "application/json" else None
@@ -127,6 +149,12 @@ def fault_middleware(
         return response
 
     return inject
+
+
+def _again(response: web.Response) -> web.Response:
+    body = response.body if isinstance(response.body, bytes) else b""
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "date", "server")}
+    return web.Response(body=body, status=response.status, headers=headers)
 
 
 async def _truncated(request: web.Request, response: web.Response) -> web.StreamResponse:

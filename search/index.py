@@ -96,7 +96,7 @@ class _Postings:
     def __init__(self, image: Image, name: str) -> None:
         self.vocabulary = image.strings(f"{name}.words")
         self.docs: Docs = image.array(f"{name}.docs")
-        self.offsets = image.array(f"{name}.offsets").tolist()
+        self.offsets: npt.NDArray[np.int64] = image.array(f"{name}.offsets")
 
     def with_prefix(self, prefix: str) -> Docs:
         """Documents holding a word that starts with ``prefix`` (a document may come more than once)."""

@@ -27,10 +27,10 @@ from sandbox import config_toml
 class GatewayThread:
     """A gateway serving on a free loopback port from its own thread and event loop."""
 
-    def __init__(self, config: Config | dict[str, Any], run_dir: Path | None = None) -> None:
-        """A gateway with a refresher of its own, or serving the images another's writes into ``run_dir``."""
+    def __init__(self, config: Config | dict[str, Any], **app_options: Any) -> None:
+        """``app_options``: the keyword arguments of :func:`gateway.app.create_app` beyond the configuration."""
         self.config = config if isinstance(config, Config) else parse_config(config)
-        self.app: Starlette = create_app(self.config, run_dir)
+        self.app: Starlette = create_app(self.config, **app_options)
         # IPPROTO_TCP given, or asyncio does not set TCP_NODELAY on the accepted connections: every request on a
         # kept-alive connection would then wait 40 ms for a delayed ACK.
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -92,7 +92,7 @@ class GatewayProcess:
     def start(self) -> GatewayProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gateway.cli", "serve", "--config", os.fspath(self.config_path),
+                [sys.executable, "-m", "gateway", "serve", "--config", os.fspath(self.config_path),
                  "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         return self

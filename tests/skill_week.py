@@ -1,4 +1,4 @@
-"""Listings built from the real Indonesia Skills Week courses (read at test time), with seeded random fields.
+"""Listings built from the real Indonesia Skills Week courses (the committed fixture), with seeded random fields.
 
 Each real course is sold on one to three platforms; on the others its title is typed differently (case, accents,
 punctuation, spacing), as platforms do. Descriptions borrow words of other titles, so that many courses match a
@@ -7,27 +7,17 @@ search in their description only. Prices, ratings and review counts come from sm
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from tests.fixtures import skill_week_courses as courses
 
-SKILL_WEEK = Path(__file__).resolve().parents[2] / "shared" / "data" / "skill-week-courses.json"
 PLATFORMS = ("tokopedia", "skillacademy", "pintaria", "sekolahmu", "bukalapak", "pijarmahir")
 PRICES = (0, 49_000, 99_000, 150_000, 250_000, 500_000, 1_000_000, 3_500_000, 4_000_000)
 _METHODS = {"Online - LMS": LearningMethod.SELF_PACED, "Online - Webinar": LearningMethod.WEBINAR}
 _ACCENTED = str.maketrans("aeiou", "áéíóú")
-
-
-@cache
-def courses() -> tuple[dict[str, Any], ...]:
-    """The real courses, as published."""
-    records: list[dict[str, Any]] = json.loads(SKILL_WEEK.read_text(encoding="utf-8"))
-    return tuple(records)
 
 
 def titles() -> list[str]:

@@ -92,3 +92,8 @@ def rating_or_none(record: CourseRecord) -> tuple[float, int] | tuple[None, int]
 def number(value: float) -> float | int:
     """A JSON number as a partner would write it: ``10`` rather than ``10.0`` for whole values."""
     return int(value) if float(value).is_integer() else value
+
+
+def number_price(record: CourseRecord) -> int | str:
+    """The price of a feed that sends it as a number; a mangled one (``bad_price``) comes as text: a wrong type."""
+    return garbled(str(record.price), record) if record.bad_price else record.price

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..catalogue import CourseRecord
 from ..http import int_param, json_response, page
-from .base import Feed, number, rating_or_none
+from .base import Feed, number, number_price, rating_or_none
 
 _METHODS = {"SELF_PACED": "daring", "WEBINAR": "webinar", "OFFLINE": "luring"}
 PAGE_SIZE = 50
@@ -39,7 +39,7 @@ class MauBelajarApaFeed(Feed):
             "kode": record.listing_id,
             "judul": record.title,
             "penyelenggara": {"nama": record.provider_name, "nib": record.provider_nib or ""},
-            "harga": record.price,
+            "harga": number_price(record),
             "harga_coret": record.price * 2 if record.price else None,
             "jenis": "paket" if record.is_bundle else "satuan",
             "isi_paket": list(record.components),

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..catalogue import CourseRecord
 from ..http import int_param, json_response, page
-from .base import Feed, rating_or_none, variant
+from .base import Feed, number_price, rating_or_none, variant
 
 _DELIVERY = {"SELF_PACED": "self-paced", "WEBINAR": "live-online", "OFFLINE": "classroom"}
 MAX_SIZE = 100
@@ -50,7 +50,7 @@ class PijarMahirFeed(Feed):
             "id": record.listing_id,
             "attributes": {
                 "title": record.title,
-                "price_idr": record.price,
+                "price_idr": number_price(record),
                 "course_kind": "bundle" if record.is_bundle else "single",
                 "duration": iso_duration(record.duration_hours, days=bool(variant(record, 2))),
                 "delivery_method": _DELIVERY[record.method],

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ..catalogue import CourseRecord
 from ..http import decode_cursor, encode_cursor, json_response, page
-from .base import Feed, rating_or_none
+from .base import Feed, number_price, rating_or_none
 
 _LEARNING_TYPES = {"SELF_PACED": "asinkron", "WEBINAR": "sinkron", "OFFLINE": "tatap_muka"}
 MAX_FIRST = 100
@@ -62,7 +62,7 @@ class SekolahmuFeed(Feed):
             "slug": record.slug,
             "title": record.title,
             "partner": {"name": record.provider_name, "nib": record.provider_nib},
-            "price": record.price,
+            "price": number_price(record),
             "isBundle": record.is_bundle,
             "bundleContents": list(record.components),
             "category": record.platform_category,

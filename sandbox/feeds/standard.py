@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..catalogue import CourseRecord
 from ..http import decode_cursor, encode_cursor, json_response, page
-from .base import Feed
+from .base import Feed, number_price
 
 PAGE_SIZE = 50
 
@@ -31,7 +31,7 @@ class StandardFeed(Feed):
             "id": record.listing_id,
             "title": record.title,
             "provider": {"name": record.provider_name, "nib": record.provider_nib},
-            "price": record.price,
+            "price": number_price(record),
             "category": record.platform_category,
             "method": record.method,
             "duration_hours": record.duration_hours,

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..catalogue import CourseRecord
 from ..http import int_param, json_response, page
-from .base import Feed, rating_or_none, variant
+from .base import Feed, number_price, rating_or_none, variant
 
 _DELIVERY = {"SELF_PACED": "VIDEO", "WEBINAR": "WEBINAR", "OFFLINE": "OFFLINE"}
 MAX_PER_PAGE = 100
@@ -50,7 +50,7 @@ class TokopediaFeed(Feed):
             "product_id": int(record.listing_id),
             "name": record.title,
             "shop": shop,
-            "price": record.price,
+            "price": number_price(record),
             "category_breadcrumb": f"Pelatihan Prakerja > {record.platform_category}",
             "rating": {"average": average or 0, "count": count},
             "product_type": "BUNDLE" if record.is_bundle else "SINGLE",

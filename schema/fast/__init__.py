@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
 
-import orjson
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
@@ -36,7 +35,7 @@ from strawberry.schema.schema import validate_document
 
 from ..context import RequestContext
 from .plan import NotPlanned, OperationPlan, Planner
-from .render import NotRendered, Operation, Part, Renderer, Templates
+from .render import Operation, Part, Renderer, Templates
 
 DOCUMENT_CACHE_BYTES = 8 * 1024 * 1024
 PLAN_CACHE_BYTES = 8 * 1024 * 1024
@@ -85,6 +84,8 @@ class FastPath:
     def execute(self, document: str, variables: Mapping[str, Any] | None, operation_name: str | None,
                 context: RequestContext) -> bytes | None:
         """The response body the general executor would send, or ``None`` when the fast path does not answer."""
+        if context.errors:
+            return None  # the caller's own error (an invalid token) is the general path's to report
         prepared = self._prepare(document, operation_name)
         if prepared is None or not isinstance(variables, Mapping | None):
             return None
@@ -101,10 +102,10 @@ class FastPath:
         out: list[Part] = [b'{"data":']
         try:
             renderer.object(plan.root, None, out)
-        except (NotRendered, GraphQLError):
+        except Exception:
+            # A resolver's refusal (NotRendered, GraphQLError) or failure: the general path runs it again, and
+            # answers (and logs) it as it always does.
             return None
-        if context.errors:
-            out += (b',"errors":', orjson.dumps([error.formatted for error in context.errors]))
         out.append(b"}")
         return b"".join(cast(list[bytes], out))  # the answer holds no hole: holes are filled as they are met
 

@@ -7,15 +7,12 @@ repeating); ``await upstream.fetch("skillacademy")`` runs that adapter against i
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import orjson
-import pytest
 import pytest_asyncio
 from aiohttp import web
 from multidict import CIMultiDictProxy, MultiMapping
@@ -23,8 +20,6 @@ from multidict import CIMultiDictProxy, MultiMapping
 from adapters import ADAPTERS, Adapter
 from core.config import PlatformConfig
 from core.domain import FeedResult, Listing
-
-SKILL_WEEK = Path(__file__).resolve().parents[3] / "shared" / "data" / "skill-week-courses.json"
 
 
 @dataclass(frozen=True)
@@ -149,10 +144,3 @@ async def upstream() -> AsyncIterator[Upstream]:
 def by_id(result: FeedResult) -> dict[str, Listing]:
     return {listing.listing_id: listing for listing in result.listings}
 
-
-def skill_week_courses() -> list[dict[str, Any]]:
-    """Real courses of the programme's Indonesia Skills Week (May 2023), read from the shared data directory."""
-    if not SKILL_WEEK.exists():
-        pytest.skip(f"{SKILL_WEEK} is not available")
-    courses: list[dict[str, Any]] = json.loads(SKILL_WEEK.read_text(encoding="utf-8"))
-    return courses

@@ -110,6 +110,19 @@ async def test_hyphenated_categories_map_onto_the_official_ones(upstream: Upstre
     assert listing.category == official
 
 
+async def test_an_unknown_label_is_reported_as_the_feed_writes_it(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(0, 1, training("a", category="kuliner-nusantara"))))
+    result = await upstream.fetch("bukalapak")
+    assert result.listings[0].category == "Lainnya"
+    assert result.report.unmapped_labels == ("kuliner-nusantara",)
+
+
+async def test_a_page_that_answers_for_another_offset_fails_instead_of_counting_it_twice(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(0, 240, training("a"))), json_reply(page(0, 240, training("a"))))
+    with pytest.raises(FeedError, match=r"^page 2: its next-page cursor leads back to a page already read$"):
+        await upstream.fetch("bukalapak")
+
+
 async def test_several_items_make_a_bundle_and_archived_trainings_are_left_out(upstream: Upstream):
     upstream.on(PATH, json_reply(page(
         0, 3,
@@ -153,5 +166,5 @@ async def test_bad_trainings_are_skipped_and_counted(upstream: Upstream):
 
 async def test_a_page_without_meta_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply({"data": [TRAINING]}))
-    with pytest.raises(FeedError, match="page 1 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 1: the page does not have the expected shape"):
         await upstream.fetch("bukalapak")

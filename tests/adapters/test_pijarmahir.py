@@ -125,9 +125,10 @@ async def test_bad_courses_are_skipped_and_counted(upstream: Upstream):
     result = await upstream.fetch("pijarmahir")
     assert [listing.listing_id for listing in result.listings] == ["good"]
     assert result.skipped == 4
+    assert [u.id for u in result.report.unusable] == ["unknown-provider", "bad-duration", "bad-price", "1"]
 
 
 async def test_a_document_without_data_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply({"errors": [{"status": "500", "title": "Internal"}]}))
-    with pytest.raises(FeedError, match="page 1 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 1: the page does not have the expected shape"):
         await upstream.fetch("pijarmahir")

@@ -110,6 +110,7 @@ async def test_inactive_courses_are_left_out_and_bad_ones_counted(upstream: Upst
     result = await upstream.fetch("pintaria")
     assert [listing.listing_id for listing in result.listings] == ["PIN-1001"]
     assert result.skipped == 5
+    assert [u.id for u in result.report.unusable] == ["bad-price", "bad-rating", "bad-unit", "no-title", None]
 
 
 async def test_an_unchanged_feed_answers_304_and_the_previous_listings_stay(upstream: Upstream):

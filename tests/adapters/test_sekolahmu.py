@@ -8,8 +8,9 @@ import pytest
 
 from adapters import FeedError
 from core.domain import LearningMethod, Listing, Provider, Rating
+from tests.fixtures import skill_week_courses
 
-from .conftest import Upstream, by_id, json_reply, skill_week_courses
+from .conftest import Upstream, by_id, json_reply
 
 PATH = "/graphql"
 PROGRAM: dict[str, Any] = {

@@ -72,6 +72,9 @@ async def test_a_line_that_is_not_json_is_skipped_and_counted(upstream: Upstream
     result = await upstream.fetch("sisnaker")
     assert sorted(by_id(result)) == ["1", "3"]
     assert result.skipped == 2
+    # Named by line, the export having no other name for them; a line of JSON that is no object, by nothing.
+    assert [(u.id, u.reason) for u in result.report.unusable] == [
+        (None, "line 2 is not JSON"), (None, "a field does not have the expected type")]
 
 
 @pytest.mark.parametrize(

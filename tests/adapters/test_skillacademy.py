@@ -9,8 +9,9 @@ import pytest
 
 from adapters import FeedError
 from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider, Rating
+from tests.fixtures import skill_week_courses
 
-from .conftest import Upstream, by_id, json_reply, skill_week_courses
+from .conftest import Upstream, by_id, json_reply
 
 PATH = "/api/v1/courses"
 COURSE: dict[str, Any] = {
@@ -151,7 +152,7 @@ async def test_a_cursor_that_repeats_fails_instead_of_looping(upstream: Upstream
 
 async def test_a_page_of_the_wrong_shape_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply(page(course("a"), next_cursor="c1")), json_reply({"courses": []}))
-    with pytest.raises(FeedError, match="page 2 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 2: the page does not have the expected shape"):
         await upstream.fetch("skillacademy")
 
 

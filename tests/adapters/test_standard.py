@@ -9,8 +9,9 @@ import pytest
 
 from adapters import FeedError
 from core.domain import LearningMethod, Listing, Provider, Rating
+from tests.fixtures import skill_week_courses
 
-from .conftest import Seen, Upstream, by_id, json_reply, skill_week_courses
+from .conftest import Seen, Upstream, by_id, json_reply
 
 PATH = "/prakerja-feed/v1/courses"
 COURSE: dict[str, Any] = {
@@ -98,7 +99,7 @@ async def test_bundles_inactive_and_bad_courses(upstream: Upstream):
 
 async def test_a_page_of_the_wrong_shape_fails_the_refresh(upstream: Upstream):
     upstream.on(PATH, json_reply([COURSE]))
-    with pytest.raises(FeedError, match="page 1 of the feed does not have the expected shape"):
+    with pytest.raises(FeedError, match="page 1: the page does not have the expected shape"):
         await upstream.fetch("standard", slug="pintar")
 
 

@@ -74,6 +74,18 @@ async def test_pages_are_read_until_the_last_with_the_bearer_key(upstream: Upstr
     assert {r.headers["Authorization"] for r in upstream.requests} == {"Bearer tp-key"}
 
 
+async def test_a_page_that_answers_as_another_fails_instead_of_counting_it_twice(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(1, 3, product(1))), json_reply(page(1, 3, product(1))))
+    with pytest.raises(FeedError, match=r"^page 2: its next-page cursor leads back to a page already read$"):
+        await upstream.fetch("tokopedia")
+
+
+async def test_an_unusable_product_is_named_by_its_product_id(upstream: Upstream):
+    upstream.on(PATH, json_reply(page(1, 1, product(1), product(2, price="dua ratus ribu"))))
+    assert [(u.id, u.reason) for u in (await upstream.fetch("tokopedia")).report.unusable] == [
+        ("2", "price is not a recognised amount")]
+
+
 async def test_bundles_are_marked_and_inactive_products_left_out(upstream: Upstream):
     upstream.on(PATH, json_reply(page(
         1, 1,
@@ -111,5 +123,5 @@ async def test_bad_products_are_skipped_and_counted(upstream: Upstream):
 
 async def test_an_error_code_fails_the_page_even_with_http_200(upstream: Upstream):
     upstream.on(PATH, json_reply(page(1, 2, product(1))), json_reply(page(2, 2, error_code="RATE_LIMIT")))
-    with pytest.raises(FeedError, match="page 2 failed with error code 'RATE_LIMIT'"):
+    with pytest.raises(FeedError, match="page 2: failed with error code 'RATE_LIMIT'"):
         await upstream.fetch("tokopedia")

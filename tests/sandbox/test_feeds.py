@@ -412,6 +412,14 @@ async def test_the_standard_feed_pages_by_token(sandbox: Sandbox, http: aiohttp.
         assert course["is_bundle"] is record.is_bundle and course["active"] is record.active
 
 
+async def test_a_mangled_price_is_text_where_a_number_belongs(sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
+    record = sandbox.catalogue.by_platform["karirmu"][0]
+    sandbox.replace_catalogue(sandbox.catalogue.with_records([dataclasses.replace(record, bad_price=True)]))
+    body, _ = await get_json(http, sandbox.urls["karirmu"] + "/prakerja-feed/v1/courses")
+    price = body["courses"][0]["price"]
+    assert isinstance(price, str) and not price.isdigit()
+
+
 # -- run-time catalogue swaps -----------------------------------------------------------------------
 
 async def test_a_replaced_catalogue_is_served_from_the_next_request(

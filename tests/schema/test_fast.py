@@ -228,7 +228,8 @@ class Pair:
 def pair(sandbox: SandboxThread) -> Iterator[Pair]:
     with GatewayThread(sandbox.gateway_config()) as fast:
         fast.wait_ready()
-        with GatewayThread(sandbox.gateway_config(server={"fast_path": False}), fast.catalogue.run_dir) as general:
+        with GatewayThread(sandbox.gateway_config(server={"fast_path": False}),
+                           run_dir=fast.catalogue.run_dir) as general:
             general.wait_ready()
             with httpx.Client(base_url=fast.url, timeout=30) as to_fast, \
                     httpx.Client(base_url=general.url, timeout=30) as to_general:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,12 +105,10 @@ def test_graphiqls_introspection_runs_under_the_default_limits(client: GraphQLCl
     assert any(named["name"] == "Course" for named in schema["types"])
 
 
-def test_a_megabyte_of_tokens_is_refused_fast(client: GraphQLClient, gateway: GatewayThread) -> None:
+def test_a_megabyte_of_tokens_is_refused_by_its_token_count(client: GraphQLClient, gateway: GatewayThread) -> None:
     query = "{ platforms { " + "slug " * 200_000 + "} }"
     assert 1_000_000 < len(query) < gateway.config.limits.max_body_bytes - 100
-    started = time.perf_counter()
     assert refusal(client, query) == "the query has more than 3000 tokens, at most 3000 are allowed"
-    assert time.perf_counter() - started < 1.0
 
 
 def doubling_fragments(levels: int, leaf: str) -> str:
@@ -133,10 +130,9 @@ def doubling_fragments(levels: int, leaf: str) -> str:
     ],
     ids=["doubling-aliases", "doubling-depth", "nested-past-the-parser", "fragment-chain"],
 )
-def test_hostile_shapes_are_refused_cheaply(client: GraphQLClient, query: str, refused_for: str) -> None:
-    started = time.perf_counter()
+def test_hostile_shapes_are_refused_before_they_run(client: GraphQLClient, query: str, refused_for: str) -> None:
+    # How cheaply is for bench/: here, that the refusal names the bound, whatever the shape multiplies.
     response = client.post(query)
-    assert time.perf_counter() - started < 1.0
     body: dict[str, Any] = response.json()
     assert body.get("data") is None
     assert any(refused_for in error["message"] and error["extensions"]["code"] == "QUERY_TOO_COMPLEX"

@@ -3,8 +3,8 @@ general executor (strawberry) answers them, or not at all (``None``: the caller 
 
 Each distinct document is parsed, validated (with the schema's own rules and limits) and planned once, in caches
 bounded in bytes; a request then costs its variables, its resolvers' work (the search, the eligibility) and its
-bytes. Whatever the fast path does not render (introspection, invalid documents, errors of any kind) it leaves
-to the general executor, which answers it as it always did.
+bytes. Whatever the fast path does not render (introspection, invalid documents, errors of any kind, a caller
+with an error of its own) it leaves to the general executor, which answers it as it always did.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class FastPath:
             return None
         info = partial(_info, schema=self._schema, fragments=prepared.fragments, operation=prepared.operation,
                        variables=coerced)
-        renderer = Renderer(Operation(self._schema, info, coerced), context, self._templates_of(context))
+        renderer = Renderer(Operation(info, coerced), context, self._templates_of(context))
         out: list[Part] = [b'{"data":']
         try:
             renderer.object(plan.root, None, out)

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import orjson
 from cachetools import LRUCache
-from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLResolveInfo
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 from strawberry import Info
@@ -47,6 +47,7 @@ CALLER_DEPENDENT = frozenset({("Course", "eligibility")})
 _HOLE_BYTES = 2048
 """A hole keeps the strawberry object its value is resolved from."""
 _ENTRY_BYTES = 256
+"""A template's own objects and its key in the cache."""
 
 
 class NotRendered(Exception):
@@ -55,6 +56,8 @@ class NotRendered(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Hole:
+    """Where a template leaves the value of ``field`` of ``source`` (an object of ``parent``'s type) to each request."""
+
     field: FieldPlan
     parent: ObjectPlan
     source: Any
@@ -106,9 +109,8 @@ class Templates:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """What resolvers may read of the operation through their ``info``."""
+    """What resolvers may read of the operation: their ``info``, and the variables their arguments use."""
 
-    schema: GraphQLSchema
     info: Callable[..., GraphQLResolveInfo[RequestContext]]
     variables: VariableValues
 

@@ -31,13 +31,17 @@ def add_check_feed(commands: CommandGroup) -> None:
     check = commands.add_parser(
         "check-feed", help="check a partner's feed before it goes live",
         description="Read a feed exactly as a refresh would, change nothing, and report. Exit 0: it could go live; "
-                    "1: it could not (it cannot be read whole, or more than 5%% of its listings are unusable).",
+                    "1: it could not (it cannot be read whole, or more than 5% of its listings are unusable); "
+                    "2: bad arguments.",
     )
-    check.add_argument("url", type=feed_url, help="the feed's base URL, as a platform's base_url is configured")
-    check.add_argument("--adapter", default="standard", choices=sorted(ADAPTERS),
-                       help="how to read it (default: standard, the feed of platforms admitted later)")
-    check.add_argument("--api-key", default="", help="sent as the adapter's api key header")
-    check.add_argument("--json", action="store_true", help="one JSON object, for a pipeline")
+    check.add_argument("url", metavar="URL", type=feed_url,
+                       help="the feed's base URL, as the platform's base_url will be configured")
+    check.add_argument("--adapter", metavar="NAME", default="standard", choices=sorted(ADAPTERS),
+                       help=f"how to read the feed: {', '.join(sorted(ADAPTERS))}; standard is the feed of "
+                            "platforms admitted later")
+    check.add_argument("--api-key", metavar="KEY", help="sent in the adapter's api key header, never shown "
+                                                        "(default: none)")
+    check.add_argument("--json", action="store_true", default=None, help="one JSON object, for a pipeline")
     check.set_defaults(run=_run)
 
 
@@ -53,7 +57,7 @@ def feed_url(text: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    report = asyncio.run(check_feed(args.url, args.adapter, args.api_key))
+    report = asyncio.run(check_feed(args.url, args.adapter, args.api_key or ""))
     print(orjson.dumps(report.to_json()).decode() if args.json else describe(report, args.url))
     return 0 if report.ok else 1
 

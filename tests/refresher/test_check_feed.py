@@ -363,14 +363,14 @@ def test_the_readable_report_of_a_feed_fit_to_go_live(sandbox: SandboxThread,
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gateway.cli", "check-feed", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gateway", "check-feed", *args], capture_output=True, text=True,
                           timeout=120, check=False)
 
 
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        ([], "url"),
+        ([], "URL"),
         (["karier.mu/feed"], "http:// or https://"),
         (["https://karier.mu/prakerja-feed/v1/courses?page_token="], "without ?query"),
         (["http://127.0.0.1:9", "--adapter", "shopee"], "--adapter"),

@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any, cast
 
 import orjson
-from cachetools import LRUCache
 from graphql import GraphQLResolveInfo
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
@@ -61,6 +60,8 @@ class Hole:
     field: FieldPlan
     parent: ObjectPlan
     source: Any
+    depends: PerRequestKey
+    """What the value depends on within a request (see :data:`PER_REQUEST`)."""
 
 
 Part = bytes | Hole
@@ -93,18 +94,27 @@ TemplateKey = tuple[ObjectPlan, Hashable, bool]
 
 
 class Templates:
-    """The templates of one snapshot, at most ``max_bytes`` of them, least recently used dropped first."""
+    """The templates of one snapshot, at most ``max_bytes`` of them.
+
+    A plain dict, as a lookup happens for every course of every page: when full, it is emptied and filled again
+    with what is asked for from then on (no recency kept per lookup)."""
 
     def __init__(self, version: int, max_bytes: int) -> None:
         self.version = version
-        self._entries: LRUCache[TemplateKey, Template] = LRUCache(max_bytes, getsizeof=lambda entry: entry.size)
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._entries: dict[TemplateKey, Template] = {}
 
     def get(self, key: TemplateKey) -> Template | None:
         return self._entries.get(key)
 
     def put(self, key: TemplateKey, template: Template) -> None:
-        if template.size <= self._entries.maxsize:
+        if self._bytes + template.size > self._max_bytes:
+            self._entries.clear()
+            self._bytes = 0
+        if template.size <= self._max_bytes:
             self._entries[key] = template
+            self._bytes += template.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +167,7 @@ class Renderer:
             elif field.definition is None:
                 out.append(plan.typename)
             elif field.name in holes:
-                out.append(Hole(field, plan, source))
+                out.append(Hole(field, plan, source, PER_REQUEST[plan.type.name, field.name]))
             elif field.object is not None and (identify := IDENTIFIED_BY_SOURCE.get((plan.type.name, field.name))):
                 self._templated(field.object, identify(source), partial(self._resolve, plan, field, source), out)
             else:
@@ -222,7 +232,7 @@ class Renderer:
         return template
 
     def _fill(self, hole: Hole) -> bytes:
-        key = (hole.field, PER_REQUEST[hole.parent.type.name, hole.field.name](hole.source, self._context))
+        key = (hole.field, hole.depends(hole.source, self._context))
         filled = self._filled.get(key)
         if filled is None:
             parts: list[Part] = []

@@ -31,6 +31,8 @@ class ServerConfig:
     workers: int = field(default=1, metadata=POSITIVE)
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
+    ui: bool = True
+    """The participants' comparison page at ``/``."""
     fast_path: bool = True
     """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
 

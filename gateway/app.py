@@ -1,11 +1,11 @@
-"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, and for operations ``/metrics`` and
-``/metrics/feeds``."""
+"""The HTTP surface: ``/graphql`` (with GraphiQL), ``/healthz``, ``/readyz``, for operations ``/metrics`` and
+``/metrics/feeds``, and the participants' page at ``/``."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from gateway.persisted_queries import PersistedQueries, SharedQueries
 from gateway.ratelimit import RateLimit
 from gateway.response_cache import ResponseCache
 from gateway.snapshots import OwnRefresher, SnapshotSource
+from gateway.ui.routes import page_routes
 from refresher.catalogue import check_adapters
 from schema import build_fast_path, build_schema
 
@@ -35,13 +36,15 @@ PERSISTED_QUERY_BYTES = 16 * 1024 * 1024
 
 
 def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | None = None, *,
-               shared_queries: SharedQueries | None = None, fast_path: FastPath | None = None) -> Starlette:
+               shared_queries: SharedQueries | None = None, fast_path: FastPath | None = None,
+               demo_participants: Mapping[str, str] | None = None) -> Starlette:
     """The gateway as an ASGI app serving the catalogue images written into ``run_dir``; with no ``run_dir``, its
     lifespan starts a refresher process of its own (one process playing both roles).
 
     ``shared_queries`` is the tier of persisted queries every process of a deployment shares, behind memory;
     ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`); by default
     :mod:`schema.fast`'s, unless ``[server] fast_path = false``.
+    ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
     """
     check_adapters(config)
     metrics = metrics or Metrics()
@@ -110,6 +113,7 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
         Route("/readyz", readyz),
         Route("/metrics", prometheus),
         Route("/metrics/feeds", feed_reports),
+        *(page_routes(demo_participants or {}) if config.server.ui else ()),
     ]
     app = Starlette(
         routes=routes,

@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points, version
 from typing import Any, NoReturn, TypeAlias
 
@@ -136,8 +136,10 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def gateway_server(config: Config, host: str, port: int) -> uvicorn.Server:
-    app = create_app(config)  # validates the adapters before anything binds
+def gateway_server(config: Config, host: str, port: int, demo_participants: Mapping[str, str] | None = None
+                   ) -> uvicorn.Server:
+    """``demo_participants``: see :func:`create_app`; only the demo passes them."""
+    app = create_app(config, demo_participants=demo_participants)  # validates the adapters before anything binds
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None))
 
 

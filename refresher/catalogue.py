@@ -80,8 +80,7 @@ class CatalogueRefresher:
     platform's next refresh due an interval after its last attempt, so a deployment whose reader changed reads
     each feed once per interval all the same."""
 
-    def __init__(self, config: Config, publish: Publish, metrics: Metrics | None = None,
-                 seed: Image | None = None) -> None:
+    def __init__(self, config: Config, publish: Publish, metrics: Metrics | None = None) -> None:
         check_adapters(config)
         self._config = config
         self._publish = publish
@@ -95,8 +94,6 @@ class CatalogueRefresher:
         self._parts: dict[str, IndexPart] = {slug: IndexPart() for slug in self._platforms}
         self.version = 0
         self.seeded = False
-        if seed is not None:
-            self._seed(seed)
         cooldown_s = min(config.catalogue.refresh_interval_s, MAX_COOLDOWN_S)
         self._breakers = {slug: Breaker(cooldown_s, threshold=BREAKER_THRESHOLD) for slug in self._platforms}
         self._adapters: dict[str, Adapter] = {}
@@ -130,7 +127,9 @@ class CatalogueRefresher:
         never with no platform at all."""
         return bool(self.feeds) and (self.seeded or all(feed.attempted for feed in self.feeds.values()))
 
-    async def start(self) -> None:
+    async def start(self, seed: Image | None = None) -> None:
+        if seed is not None:
+            await in_worker(self._seed, seed)
         self._session = feed_session()
         for slug, platform in self._platforms.items():
             self._adapters[slug] = ADAPTERS[platform.adapter_name](platform, self._session)

@@ -7,7 +7,9 @@ into a run directory that the machine's serving processes watch:
 - ``status.json``: what this process is doing (reader or not, Redis reachable), for ``/readyz``;
 - ``metrics.prom``: its Prometheus metrics (refresh results and durations, listings, breakers), for ``/metrics``.
 
-With ``catalogue.snapshot_file`` set it writes each new catalogue there too, and starts from it. It ends when its
+With ``catalogue.snapshot_file`` set it writes each new catalogue there too, and starts from it. With
+``cluster.redis_url`` set it is one member of a deployment: it reads the feeds only while it holds the reader lease
+(publishing each catalogue to Redis), and otherwise writes each catalogue the reader published. It ends when its
 standard input closes: the process that started it is gone, however it went (SIGKILL included).
 """
 
@@ -21,10 +23,13 @@ import pickle
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
+from cluster import CatalogueMember, ClusterSettings
 from core.config import Config
 from core.image import Image, ImageError, ImageWriter, write_atomically
 from core.metrics import Metrics
@@ -85,40 +90,121 @@ async def _run(config: Config, run_dir: Path) -> None:
     loop.add_signal_handler(signal.SIGTERM, done.set)
     loop.add_reader(sys.stdin.fileno(), _on_stdin, done)
     metrics = Metrics()
-    snapshot_file = Path(config.catalogue.snapshot_file) if config.catalogue.snapshot_file else None
-
-    async def publish(image: ImageWriter) -> None:
-        await asyncio.to_thread(image.write, run_dir / CATALOGUE)
-        if snapshot_file is not None:
-            try:
-                await asyncio.to_thread(image.write, snapshot_file)
-            except OSError as exc:
-                log.warning("cannot write the snapshot file %s: %s", snapshot_file, exc.strerror)
-
-    refresher = CatalogueRefresher(config, publish, metrics, seed=_seed(snapshot_file))
-    await refresher.start()
+    outputs = _Outputs(run_dir, Path(config.catalogue.snapshot_file) if config.catalogue.snapshot_file else None)
+    role = _Shared(config, outputs, metrics) if config.cluster.redis_url else _Alone(config, outputs, metrics)
+    await role.start()
     try:
         while not done.is_set():
-            status = {"reader": True, "redis": None, "version": refresher.version}
-            write_atomically(run_dir / STATUS, [orjson.dumps(status)])
+            write_atomically(run_dir / STATUS, [orjson.dumps(role.status())])
             write_atomically(run_dir / METRICS, [metrics.render()])
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), STATUS_EVERY_S)
     finally:
-        await refresher.stop()
+        await role.stop()
+
+
+class _Outputs:
+    """Where this machine's catalogue goes: the run directory its servers watch, and the snapshot file if any."""
+
+    def __init__(self, run_dir: Path, snapshot_file: Path | None) -> None:
+        self._catalogue = run_dir / CATALOGUE
+        self._snapshot_file = snapshot_file
+
+    async def write(self, image: ImageWriter | bytes) -> None:
+        def chunks() -> Iterable[bytes | memoryview]:
+            return [image] if isinstance(image, bytes) else image.chunks()
+
+        await asyncio.to_thread(write_atomically, self._catalogue, chunks())
+        if self._snapshot_file is not None:
+            try:
+                await asyncio.to_thread(write_atomically, self._snapshot_file, chunks())
+            except OSError as exc:
+                log.warning("cannot write the snapshot file %s: %s", self._snapshot_file, exc.strerror)
+
+    def latest(self) -> Image | None:
+        """The newest catalogue this machine holds: the one its servers serve, else the snapshot file's."""
+        for path in (self._catalogue, self._snapshot_file):
+            if path is not None and path.exists():
+                try:
+                    return Image.open(path)
+                except (OSError, ImageError, ValueError) as exc:
+                    log.warning("the catalogue in %s cannot be read (%s): starting without it", path, exc)
+        return None
+
+
+class _Alone:
+    """The only refresher of its deployment: it reads the feeds, always."""
+
+    def __init__(self, config: Config, outputs: _Outputs, metrics: Metrics) -> None:
+        self._outputs = outputs
+        self._refresher = CatalogueRefresher(config, outputs.write, metrics)
+
+    async def start(self) -> None:
+        await self._refresher.start(seed=self._outputs.latest())
+
+    async def stop(self) -> None:
+        await self._refresher.stop()
+
+    def status(self) -> dict[str, Any]:
+        return {"reader": True, "redis": None, "version": self._refresher.version}
+
+
+class _Shared:
+    """One member of a deployment shared through Redis: it reads the feeds while it holds the reader lease, and
+    otherwise hands its machine's servers each catalogue the reader publishes."""
+
+    def __init__(self, config: Config, outputs: _Outputs, metrics: Metrics) -> None:
+        self._config = config
+        self._outputs = outputs
+        self._metrics = metrics
+        self._member = CatalogueMember(ClusterSettings(redis_url=config.cluster.redis_url))
+        self._refresher: CatalogueRefresher | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        first = await self._member.start()
+        if first is not None:  # the deployment's catalogue: this machine serves it at once, without reading a feed
+            await self._outputs.write(first.data)
+        elif (kept := self._outputs.latest()) is not None:  # Redis away or empty: what the snapshot file kept
+            await self._outputs.write(kept.raw())
+        self._tasks = [asyncio.create_task(self._lead(), name="lead"),
+                       asyncio.create_task(self._follow(), name="follow")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._refresher is not None:
+            await self._refresher.stop()
+        await self._member.aclose()
+
+    def status(self) -> dict[str, Any]:
+        return self._member.status.to_json()
+
+    async def _publish(self, image: ImageWriter) -> None:
+        data = await asyncio.to_thread(image.to_bytes)
+        await self._outputs.write(data)
+        await self._member.catalogues.publish(data)
+
+    async def _lead(self) -> None:
+        while True:
+            if self._member.lease.is_holder and self._refresher is None:
+                refresher = CatalogueRefresher(self._config, self._publish, self._metrics)
+                await refresher.start(seed=self._outputs.latest())  # the reading goes on where it was
+                self._refresher = refresher
+            elif not self._member.lease.is_holder and self._refresher is not None:
+                await self._refresher.stop()
+                self._refresher = None
+            await self._member.lease.wait_changed()
+
+    async def _follow(self) -> None:
+        while True:
+            catalogue = await self._member.catalogues.wait_changed()
+            if self._refresher is None:
+                await self._outputs.write(catalogue.data)
 
 
 def _on_stdin(done: asyncio.Event) -> None:
     # Nothing more is ever written: readable means closed, the parent is gone.
     if not os.read(sys.stdin.fileno(), 4096):
         done.set()
-
-
-def _seed(snapshot_file: Path | None) -> Image | None:
-    if snapshot_file is None or not snapshot_file.exists():
-        return None
-    try:
-        return Image.open(snapshot_file)
-    except (OSError, ImageError, ValueError) as exc:
-        log.warning("the snapshot file %s cannot be read (%s): starting without it", snapshot_file, exc)
-        return None

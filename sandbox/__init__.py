@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from .catalogue import CourseRecord, DemoCatalogue, Rating, generate
 from .faults import Fault
-from .participants import DEMO_PARTICIPANTS, DemoToken, Participant, ParticipantService, Purchase
+from .participants import (
+    DEMO_PARTICIPANT_LABELS,
+    DEMO_PARTICIPANTS,
+    DemoToken,
+    Participant,
+    ParticipantService,
+    Purchase,
+)
 from .platforms import PLATFORMS
 from .server import Sandbox, SandboxThread, config_toml, describe, run_sandbox_forever
 
 __all__ = [
     "DEMO_PARTICIPANTS",
+    "DEMO_PARTICIPANT_LABELS",
     "PLATFORMS",
     "CourseRecord",
     "DemoCatalogue",

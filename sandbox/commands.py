@@ -13,7 +13,7 @@ from core.config import ServerConfig, parse_config
 from gateway.cli import CannotListen, CommandGroup, count, gateway_server, listen, port_number
 
 from .catalogue import generate
-from .participants import DEMO_PARTICIPANTS
+from .participants import DEMO_PARTICIPANT_LABELS, DEMO_PARTICIPANTS
 from .server import Sandbox, run_sandbox_forever
 
 
@@ -49,17 +49,19 @@ async def _run_demo(port: int, courses: int) -> None:
     await sandbox.start()
     try:
         config = parse_config(sandbox.gateway_config(server={"port": port, "graphiql": True}))
-        url = f"http://{config.server.host}:{listener.getsockname()[1]}/graphql"
-        print(_banner(url, DEMO_PARTICIPANTS), flush=True)
-        await gateway_server(config, config.server.host, port).serve(sockets=[listener])
+        base = f"http://{config.server.host}:{listener.getsockname()[1]}"
+        print(_banner(base, DEMO_PARTICIPANTS), flush=True)
+        server = gateway_server(config, config.server.host, port, demo_participants=DEMO_PARTICIPANT_LABELS)
+        await server.serve(sockets=[listener])
     finally:
         await sandbox.stop()
 
 
-def _banner(url: str, participants: dict[str, str]) -> str:
+def _banner(base: str, participants: dict[str, str]) -> str:
     lines = [
         "",
-        f"prakerja-gateway demo: GraphQL at {url} (open it in a browser for GraphiQL)",
+        f"prakerja-gateway demo: the participants' page at {base}/ (open it in a browser)",
+        f"GraphQL at {base}/graphql (open it in a browser for GraphiQL)",
         "",
         "Try:  { courses(first: 5) { totalCount edges { node { id title price { formatted } "
         "platform { name } eligibility { status reasons { code } } } } } }",

@@ -136,6 +136,24 @@ _DESCRIPTIONS: Final[dict[DemoToken, str]] = {
 DEMO_PARTICIPANTS: Final[dict[str, str]] = {token.value: text for token, text in _DESCRIPTIONS.items()}
 """Every demo token with what it shows, for ``prakerja-gateway demo`` to print."""
 
+_LABELS: Final[dict[DemoToken, str]] = {
+    DemoToken.ELIGIBLE_2020: "Skema 2020, kartu aktif, kursus sebelumnya selesai: bisa membeli",
+    DemoToken.ELIGIBLE_2023: "Skema 2023, kartu aktif, kursus sebelumnya selesai: bisa membeli",
+    DemoToken.NEW_RECIPIENT: "Penerima baru, belum pernah membeli: batas pembelian pertama masih berlaku",
+    DemoToken.DEADLINE_PASSED: "Penerima 2020 yang belum pernah membeli: batas pembelian pertama lewat",
+    DemoToken.REVOKED: "Kartu dicabut",
+    DemoToken.DEACTIVATED: "Kartu dinonaktifkan",
+    DemoToken.IN_PROGRESS: "Masih ada kursus yang sedang berjalan",
+    DemoToken.NOT_RATED: "Kursus sebelumnya selesai tetapi belum diberi rating",
+    DemoToken.ALREADY_PURCHASED: "Sudah membeli kursus yang juga dijual di platform lain",
+    DemoToken.CANCELLED: "Pernah membatalkan kursus",
+    DemoToken.LOW_BALANCE: "Saldo tinggal di bawah Rp200.000",
+    DemoToken.TWO_RULES: "Kartu dinonaktifkan dan ada kursus yang sedang berjalan",
+    DemoToken.BUNDLES: "Membeli paket sebelum, pada dan sesudah 30 Juni 2020",
+}
+DEMO_PARTICIPANT_LABELS: Final[dict[str, str]] = {token.value: label for token, label in _LABELS.items()}
+"""Every demo token with a short Indonesian label, for the demo's page to offer as participants to sign in as."""
+
 
 def demo_participants(catalogue: DemoCatalogue) -> dict[str, Participant]:
     """The demo participants, their purchases drawn from ``catalogue`` (stand-ins when it lacks a kind)."""

@@ -18,6 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_every_key_has_a_default_but_base_url(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[platforms.tokopedia]\nbase_url = "http://127.0.0.1:9101/"\n'))
     assert config.server.port == 8000
+    assert config.server.ui is True
     assert config.catalogue.refresh_interval_s == 300
     assert config.catalogue.default_scheme == "NORMAL_2023"
     assert config.limits.max_compare_ids == 20
@@ -33,6 +34,7 @@ def test_the_full_example_of_the_spec_loads(tmp_path: Path) -> None:
 host = "0.0.0.0"
 port = 8080
 cors_origins = ["https://app.example"]
+ui = false
 [catalogue]
 refresh_interval_s = 60
 stale_after_s = 180.5
@@ -58,6 +60,7 @@ suspended = true
 api_key = "s3cret"
 """))
     assert config.server.cors_origins == ("https://app.example",)
+    assert config.server.ui is False
     assert config.catalogue.stale_after_s == 180.5
     (platform,) = config.platforms
     assert (platform.slug, platform.name, platform.adapter_name, platform.suspended) == (
@@ -80,6 +83,7 @@ api_key = "s3cret"
         ('[platforms.tokopedia]\nbase_url = "http://x"\ntimeout_s = 0\n', "platforms.tokopedia.timeout_s"),
         ('[catalogue]\ndefault_scheme = "GOLD"\n', "catalogue.default_scheme"),
         ("[server]\ncors_origins = [1]\n", "server.cors_origins"),
+        ('[server]\nui = "yes"\n', "server.ui"),
         ("[platforms.tokopedia]\nname = \"Tokopedia\"\n", "platforms.tokopedia.base_url"),
         ('[platforms.tokopedia]\nbase_url = "http://x"\nenabled = "yes"\n', "platforms.tokopedia.enabled"),
         ('[platforms.tokopedia]\nbase_url = "http://x"\ncolour = 1\n', "platforms.tokopedia.colour"),

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sandbox import DEMO_PARTICIPANTS
+
 CLI = [sys.executable, "-m", "gateway"]
 
 
@@ -166,13 +168,16 @@ def test_demo_serves_every_platform_with_no_bundle() -> None:
                                stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
-        url = ""
+        printed: list[str] = []
         for line in process.stdout:
+            printed.append(line)
             if "GraphQL at " in line:
                 url = line.split("GraphQL at ")[1].split()[0]
                 break
         assert url.endswith("/graphql")
         base = url.removesuffix("/graphql")
+        first = next(line for line in printed if line.strip())
+        assert f"page at {base}/ " in first  # what a participant opens comes first
         deadline = time.monotonic() + 30
         while httpx.get(f"{base}/readyz").status_code != 200:
             assert time.monotonic() < deadline
@@ -181,6 +186,8 @@ def test_demo_serves_every_platform_with_no_bundle() -> None:
         data = httpx.post(url, json={"query": query}).json()["data"]
         assert len(data["platforms"]) == 9 and {p["status"] for p in data["platforms"]} == {"OK"}
         assert data["courses"]["totalCount"] > 500
+        assert httpx.get(f"{base}/").status_code == 200
+        assert len(httpx.get(f"{base}/ui/demo-participants.json").json()) == len(DEMO_PARTICIPANTS)
     finally:
         process.terminate()
         process.wait(timeout=10)

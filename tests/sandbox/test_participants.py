@@ -8,7 +8,16 @@ from typing import Any
 
 import aiohttp
 
-from sandbox import DEMO_PARTICIPANTS, DemoCatalogue, DemoToken, Participant, Purchase, Sandbox, generate
+from sandbox import (
+    DEMO_PARTICIPANT_LABELS,
+    DEMO_PARTICIPANTS,
+    DemoCatalogue,
+    DemoToken,
+    Participant,
+    Purchase,
+    Sandbox,
+    generate,
+)
 from sandbox.participants import BUNDLE_CUTOFF, ParticipantService, timestamp
 
 WINDOW = {"SEMI_BANSOS_2020": timedelta(days=30), "NORMAL_2023": timedelta(days=15)}
@@ -43,7 +52,7 @@ async def test_unknown_tokens_get_401(sandbox: Sandbox, http: aiohttp.ClientSess
 async def test_every_demo_participant_is_served_in_the_spec_shape(
     sandbox: Sandbox, http: aiohttp.ClientSession, catalogue: DemoCatalogue
 ) -> None:
-    assert set(DEMO_PARTICIPANTS) == {t.value for t in DemoToken}
+    assert set(DEMO_PARTICIPANTS) == set(DEMO_PARTICIPANT_LABELS) == {t.value for t in DemoToken}
     card_numbers = set()
     for token in DemoToken:
         body = await demo(sandbox, http, token)

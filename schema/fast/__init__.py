@@ -79,7 +79,7 @@ class FastPath:
         self._plans: LRUCache[tuple[_Prepared, tuple[Any, ...]], OperationPlan] = LRUCache(
             plan_bytes, getsizeof=lambda plan: plan.size)
         self._template_bytes = template_bytes
-        self._templates = Templates(-1, template_bytes)
+        self._templates = Templates(None, template_bytes)
 
     def execute(self, document: str, variables: Mapping[str, Any] | None, operation_name: str | None,
                 context: RequestContext) -> bytes | None:
@@ -131,9 +131,10 @@ class FastPath:
         return plan
 
     def _templates_of(self, context: RequestContext) -> Templates:
-        version = context.snapshot.version
-        if self._templates.version != version:
-            self._templates = Templates(version, self._template_bytes)  # the old snapshot's go with it
+        if self._templates.snapshot is not context.snapshot:
+            # The old snapshot's go with it. By identity, not version: a snapshot is immutable, and a new one
+            # (whatever it is numbered) may differ in anything.
+            self._templates = Templates(context.snapshot, self._template_bytes)
         return self._templates
 
 

@@ -20,6 +20,8 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 from strawberry import Info
 
+from search.snapshot import Snapshot
+
 from ..context import RequestContext
 from .plan import STRAWBERRY_FIELD, FieldPlan, ObjectPlan
 
@@ -99,8 +101,8 @@ class Templates:
     A plain dict, as a lookup happens for every course of every page: when full, it is emptied and filled again
     with what is asked for from then on (no recency kept per lookup)."""
 
-    def __init__(self, version: int, max_bytes: int) -> None:
-        self.version = version
+    def __init__(self, snapshot: Snapshot | None, max_bytes: int) -> None:
+        self.snapshot = snapshot
         self._max_bytes = max_bytes
         self._bytes = 0
         self._entries: dict[TemplateKey, Template] = {}

@@ -46,10 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class _HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
-    """Each option's default after its help; an option without one says in its help where its value comes from."""
+    """Each option's default after its help, unless the help says it already or there is none to say (a flag, an
+    option whose help says where its value comes from)."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        return action.help if action.default is None else super()._get_help_string(action)
+        nothing_to_say = action.default is None or action.default is False or action.default == ""
+        if nothing_to_say or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
 
 
 class Parser(argparse.ArgumentParser):
@@ -150,3 +154,11 @@ def _schema(args: argparse.Namespace) -> int:
     print(build_schema(LimitsConfig()).as_str())  # the limits do not show in the SDL
     return 0
 
+
+
+if __name__ == "__main__":
+    # Run as ``python -m gateway.cli``, this file is ``__main__``: the commands other packages add import
+    # ``gateway.cli`` itself, so its ``main`` runs, and the exceptions it catches are the ones they raise.
+    from gateway.cli import main as main_of_the_module
+
+    raise SystemExit(main_of_the_module())

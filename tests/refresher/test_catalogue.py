@@ -15,6 +15,8 @@ from sandbox import Fault, SandboxThread
 from tests.harness import GatewayThread, GraphQLClient
 
 REFRESH_S = 0.3
+HANG_S = 2
+"""Tokopedia's timeout: short, as a hang costs it, but long enough for a busy machine to read a whole feed."""
 FLAKY = "pintaria"
 """Given a timeout of 3 s here, so its refresh budget has room for retries (one request per refresh: one XML file)."""
 PLATFORMS = "{ platforms { slug status courseCount lastError lastRefreshedAt } }"
@@ -30,7 +32,7 @@ def upstreams() -> Iterator[SandboxThread]:
 @pytest.fixture(scope="module")
 def gateway(upstreams: SandboxThread) -> Iterator[GatewayThread]:
     config = upstreams.gateway_config(catalogue={"refresh_interval_s": REFRESH_S},
-                                      platforms={"tokopedia": {"timeout_s": 0.5}, FLAKY: {"timeout_s": 3}})
+                                      platforms={"tokopedia": {"timeout_s": HANG_S}, FLAKY: {"timeout_s": 3}})
     with GatewayThread(config) as gateway:
         gateway.wait_ready()
         yield gateway
@@ -65,7 +67,7 @@ def wait_for(client: GraphQLClient, condition: Callable[[dict[str, dict[str, Any
         (Fault(status=500), "HTTP 500"),
         (Fault(garbage=True), "not valid JSON"),
         (Fault(truncated=True), "cut off"),
-        (Fault(hang=True), "0.5 s"),
+        (Fault(hang=True), f"{HANG_S} s"),
         (Fault(in_band_error=True), "error code"),
     ],
     ids=["5xx", "garbage", "truncated", "hang", "in-band-error"],

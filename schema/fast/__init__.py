@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any, cast
 
 from cachetools import LRUCache
@@ -59,9 +60,15 @@ class _Prepared:
     size: int
 
 
-def _document_size(prepared: _Prepared | None) -> int:
-    """What a document costs in the cache; one the fast path refused (``None``) costs its key alone."""
-    return 1 if prepared is None else prepared.size
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    """A cache entry with what it costs: its value, and the text of the document in its key."""
+
+    value: Any
+    size: int
+
+
+_SIZE = attrgetter("size")
 
 
 class FastPath:
@@ -74,10 +81,9 @@ class FastPath:
         self._rules = (*specified_rules, *rules)
         self._max_tokens = max_tokens
         self._planner = Planner(self._schema)
-        self._documents: LRUCache[tuple[str, str | None], _Prepared | None] = LRUCache(
-            document_bytes, getsizeof=_document_size)
-        self._plans: LRUCache[tuple[_Prepared, tuple[Any, ...]], OperationPlan] = LRUCache(
-            plan_bytes, getsizeof=lambda plan: plan.size)
+        # Entries of both caches are _Cached: a document the fast path refused (None) still costs its text.
+        self._documents: LRUCache[tuple[str, str | None], _Cached] = LRUCache(document_bytes, getsizeof=_SIZE)
+        self._plans: LRUCache[tuple[_Prepared, tuple[Any, ...]], _Cached] = LRUCache(plan_bytes, getsizeof=_SIZE)
         self._template_bytes = template_bytes
         self._templates = Templates(None, template_bytes)
 
@@ -111,24 +117,29 @@ class FastPath:
 
     def _prepare(self, document: str, operation_name: str | None) -> _Prepared | None:
         key = (document, operation_name)
-        if key in self._documents:
-            return self._documents[key]
-        prepared = _prepare(document, operation_name, self._schema, self._rules, self._max_tokens)
-        if _document_size(prepared) <= self._documents.maxsize:
-            self._documents[key] = prepared
-        return prepared
+        cached = self._documents.get(key)
+        if cached is None:
+            prepared = _prepare(document, operation_name, self._schema, self._rules, self._max_tokens)
+            cached = _Cached(prepared, len(document) + (0 if prepared is None else prepared.size))
+            if cached.size <= self._documents.maxsize:
+                self._documents[key] = cached
+        found: _Prepared | None = cached.value
+        return found
 
     def _plan(self, prepared: _Prepared, conditions: tuple[Any, ...], variables: Any) -> OperationPlan | None:
         key = (prepared, conditions)
-        plan = self._plans.get(key)
-        if plan is None:
+        cached = self._plans.get(key)
+        if cached is None:
             try:
                 plan = self._planner.plan(prepared.operation, prepared.fragments, variables)
             except NotPlanned:
                 return None  # cheap to find again: the document is cached, planning stops at the first refusal
-            if plan.size <= self._plans.maxsize:
-                self._plans[key] = plan
-        return plan
+            # The key keeps the document alive even once the document cache let it go: it is counted here too.
+            cached = _Cached(plan, plan.size + prepared.size)
+            if cached.size <= self._plans.maxsize:
+                self._plans[key] = cached
+        found: OperationPlan = cached.value
+        return found
 
     def _templates_of(self, context: RequestContext) -> Templates:
         if self._templates.snapshot is not context.snapshot:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from cluster import ClusterSettings, RedisLink, SharedQueryStore
 from core.config import Config
 from core.metrics import CONTENT_TYPE, Metrics
 from gateway.graphql_view import FastPath, GraphQLView
@@ -51,6 +52,10 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
     refresher = OwnRefresher(config) if run_dir is None else None
     catalogue = SnapshotSource(run_dir or refresher.run_dir)  # type: ignore[union-attr]
     participants = ParticipantService(config.participants, metrics)
+    # Serving processes of a deployment share rate limits and persisted queries through Redis, on a link of their own.
+    link = RedisLink(ClusterSettings(redis_url=config.cluster.redis_url)) if config.cluster.redis_url else None
+    if link is not None and shared_queries is None:
+        shared_queries = SharedQueryStore(link)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -97,6 +102,8 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
             if refresher is not None:
                 await asyncio.to_thread(refresher.stop)
             await participants.stop()
+            if link is not None:
+                await link.aclose()
 
     schema = build_schema(config.limits)
     if fast_path is None and config.server.fast_path:
@@ -124,7 +131,7 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
                        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
                        expose_headers=["Retry-After"]),
             # Inside CORS: preflights are not counted, and a browser app can read the refusal.
-            Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute),
+            Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute, shared=link),
         ],
         lifespan=lifespan,
     )

@@ -33,6 +33,8 @@ class ServerConfig:
     graphiql: bool = True
     ui: bool = True
     """The participants' comparison page at ``/``."""
+    fast_path: bool = True
+    """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from gateway.response_cache import ResponseCache
 from gateway.snapshots import OwnRefresher, SnapshotSource
 from gateway.ui.routes import page_routes
 from refresher.catalogue import check_adapters
-from schema import build_schema
+from schema import build_fast_path, build_schema
 
 PERSISTED_QUERY_BYTES = 16 * 1024 * 1024
 """Memory for the texts of automatic persisted queries; the least recently used go first."""
@@ -43,7 +43,8 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
     lifespan starts a refresher process of its own (one process playing both roles).
 
     ``shared_queries`` is the tier of persisted queries every process of a deployment shares, behind memory;
-    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`).
+    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`); by default
+    :mod:`schema.fast`'s, unless ``[server] fast_path = false``.
     ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
     """
     check_adapters(config)
@@ -104,11 +105,14 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
             if link is not None:
                 await link.aclose()
 
+    schema = build_schema(config.limits)
+    if fast_path is None and config.server.fast_path:
+        fast_path = build_fast_path(schema, config.limits)
     graphql = GraphQLView(
-        build_schema(config.limits), config, catalogue, participants,
+        schema, config, catalogue, participants,
         responses=ResponseCache(lambda: catalogue.snapshot.version, metrics),
         persisted=PersistedQueries(PERSISTED_QUERY_BYTES, shared_queries),
-        fast_path=fast_path,
+        fast_path=fast_path, metrics=metrics,
     )
     routes = [
         Route("/graphql", graphql),  # every method: the view answers those it does not serve with a coded 405

@@ -13,6 +13,7 @@ from core.config import LimitsConfig
 
 from .context import RequestContext
 from .errors import public_errors
+from .fast import FastPath
 from .limits import AliasLimit, DepthLimit, FieldBudget, LimitedParserCache, OfferNesting
 from .query import Query
 
@@ -36,14 +37,19 @@ MAX_FIELDS = 50_000
 """A page of a hundred courses with every field and two levels of offers resolves about 40,000."""
 
 
-def build_schema(limits: LimitsConfig) -> strawberry.Schema:
-    # The rules are made once, not per request: the validation cache keys its entries on them.
-    rules: list[type[ASTValidationRule]] = [
+def limit_rules(limits: LimitsConfig) -> list[type[ASTValidationRule]]:
+    """The validation rules that bound a query, besides its tokens."""
+    return [
         DepthLimit.at(limits.max_depth),
         AliasLimit.at(limits.max_aliases),
         OfferNesting.at(MAX_OFFER_NESTING),
         FieldBudget.at(MAX_FIELDS),
     ]
+
+
+def build_schema(limits: LimitsConfig) -> strawberry.Schema:
+    # The rules are made once, not per request: the validation cache keys its entries on them.
+    rules = limit_rules(limits)
     return GatewaySchema(
         query=Query,
         extensions=[
@@ -55,4 +61,9 @@ def build_schema(limits: LimitsConfig) -> strawberry.Schema:
     )
 
 
-__all__ = ["RequestContext", "build_schema", "public_errors"]
+def build_fast_path(schema: strawberry.Schema, limits: LimitsConfig) -> FastPath:
+    """The fast path under ``schema``, refusing what the schema's limits refuse."""
+    return FastPath(schema, limit_rules(limits), limits.max_tokens)
+
+
+__all__ = ["FastPath", "RequestContext", "build_fast_path", "build_schema", "public_errors"]

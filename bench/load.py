@@ -32,6 +32,8 @@ class Load:
     duration_s: float
     repeat: bool = False
     """Send the bodies over and over; otherwise each once at most, so the run may end early."""
+    tokens: Sequence[str] = ()
+    """Bearer tokens the requests carry in turn; none without."""
 
 
 @dataclass(slots=True)
@@ -77,9 +79,10 @@ def run(load: Load) -> LoadResult:
 async def _run(load: Load) -> LoadResult:
     url = urlsplit(load.url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
-    head = (f"POST {url.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-            "Content-Length: {}\r\n\r\n")
-    requests = [head.format(len(body)).encode() + body for body in load.bodies]
+    head = f"POST {url.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+    signed = [f"Authorization: Bearer {token}\r\n" for token in load.tokens] or [""]
+    requests = [f"{head}{signed[n % len(signed)]}Content-Length: {len(body)}\r\n\r\n".encode() + body
+                for n, body in enumerate(load.bodies)]
     pending = itertools.cycle(requests) if load.repeat else iter(requests)
     result = LoadResult()
     streams = [await asyncio.open_connection(host, port) for _ in range(load.connections)]
@@ -124,6 +127,8 @@ class Turn:
     """The one request sent over and over; ``None``: requests no two alike, none sent before in the benchmark."""
     during: Callable[[], AbstractContextManager[object]] = nullcontext
     """What holds while this turn is measured (e.g. another server paused)."""
+    tokens: Sequence[str] = ()
+    """Bearer tokens its requests carry in turn (signed-in participants); none: anonymous."""
 
 
 def in_turns(load: Callable[[Load], LoadResult], turns: Sequence[Turn], different: Sequence[bytes], *,
@@ -142,7 +147,8 @@ def in_turns(load: Callable[[Load], LoadResult], turns: Sequence[Turn], differen
             if not bodies:
                 raise ValueError("not enough different requests for every run")
             with turn.during():
-                result = load(Load(turn.url, bodies, connections, seconds, repeat=turn.same is not None))
+                result = load(Load(turn.url, bodies, connections, seconds, repeat=turn.same is not None,
+                                   tokens=turn.tokens))
             results[turn.name] = results[turn.name].merged(result)
     return results
 

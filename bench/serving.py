@@ -40,6 +40,11 @@ class ServerProcess:
         fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.pid}/status").read_text().splitlines())
         return _kb(fields["VmRSS"]) / 1024, _kb(fields["VmHWM"]) / 1024
 
+    def cpu_s(self) -> float:
+        """CPU time the process has used so far (user and system), in seconds."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     @contextmanager
     def paused(self) -> Iterator[None]:
         """The process and its children (the refresher, workers) stopped (SIGSTOP), so taking no CPU at all, then

@@ -63,8 +63,8 @@ class CatalogueShare:
     """The newest catalogue this process knows, kept current from Redis by background tasks.
 
     ``start()`` fetches the deployment's catalogue before it returns, so a process that joins can serve it at once.
-    ``publish()`` is for the lease holder; every process, the reader included, sees each change through ``current``
-    and ``wait_changed()``.
+    ``publish()`` is for the lease holder; every process, the reader included, sees each newer catalogue through
+    ``current`` and ``wait_newer()``.
     """
 
     def __init__(self, link: RedisLink, lease: ReaderLease) -> None:
@@ -93,10 +93,12 @@ class CatalogueShare:
         """Seconds since the current catalogue was published, None before there is one."""
         return None if self._current is None else max(0.0, time.time() - self._current.published_at)
 
-    async def wait_changed(self) -> PublishedCatalogue:
-        """Waits for a newer catalogue than the current one (fetched or published here) and returns it."""
-        await self._changed.wait()
-        assert self._current is not None  # set before every change is signalled
+    async def wait_newer(self, than: int = 0) -> PublishedCatalogue:
+        """The current catalogue (fetched, or published here) as soon as its version is above ``than``: at once if
+        it already is. Pass the version the caller last took (versions start at 1), so that one which came while it
+        was busy is never missed; several that came meanwhile give the newest."""
+        while self._current is None or self._current.version <= than:
+            await self._changed.wait()
         return self._current
 
     async def start(self) -> PublishedCatalogue | None:

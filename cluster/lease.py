@@ -60,9 +60,13 @@ class ReaderLease:
     def is_holder(self) -> bool:
         return self._held_until is not None
 
-    async def wait_changed(self) -> bool:
-        """Waits until this process becomes or stops being the reader, and says which it is now."""
-        await self._changed.wait()
+    async def wait_changed(self, known: bool) -> bool:
+        """Waits until ``is_holder`` is no longer ``known`` (returns at once if it already is not) and returns it.
+
+        Pass what the caller last acted on, so a change that came and went while it was busy is never missed.
+        """
+        while self.is_holder == known:
+            await self._changed.wait()
         return self.is_holder
 
     async def start(self) -> None:

@@ -33,6 +33,8 @@ class ServerConfig:
     graphiql: bool = True
     ui: bool = True
     """The participants' comparison page at ``/``."""
+    fast_path: bool = True
+    """Answer the operations it covers without graphql-core's execution (schema.fast); false only to compare."""
     read_timeout_s: float = field(default=10.0, metadata=POSITIVE)
     """How long a client may take to send a request's head, and its body again: a slow client is cut off."""
 

@@ -63,6 +63,10 @@ class Metrics:
             "prakerja_cache_lookups", "Cache lookups, by cache and result (hit, miss).",
             ["cache", "result"], registry=self.registry,
         )
+        self.executions = Counter(
+            "prakerja_graphql_executions", "GraphQL operations answered, by execution path (fast, general).",
+            ["path"], registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -101,6 +101,11 @@ SORTS = ("PRICE_ASC", "PRICE_DESC", "RATING_DESC", "POPULARITY_DESC")
 """The orders stored in an image (RELEVANCE is popularity reordered by rank at query time)."""
 
 
+WORD_BYTES = 64
+"""The longest word the prefix index tells apart: a longer one is kept by its first 64 bytes of UTF-8 (whose byte
+order is the order of code points, so the vocabulary stays sorted)."""
+
+
 def text_hash(text: str) -> int:
     """The 64-bit hash by which an image looks up ids and course titles."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
@@ -162,7 +167,7 @@ def image_of(parts: Mapping[str, IndexPart], meta: Mapping[str, Any]) -> ImageWr
         starts.append(start)
         start += len(part.listings)
         for kind, postings in (("text", part.text), ("titles", part.titles)):
-            image.strings(f"{kind}.{i}.words", postings.vocabulary)
+            image.array(f"{kind}.{i}.words", [word.encode()[:WORD_BYTES] for word in postings.vocabulary], np.bytes_)
             image.array(f"{kind}.{i}.docs", postings.docs, np.int32)
             image.array(f"{kind}.{i}.offsets", postings.offsets, np.int64)
     image.meta.update(size=n, platforms=platforms, providers=provider_names, part_starts=starts)

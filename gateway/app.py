@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from cluster import ClusterSettings, RedisLink, SharedQueryStore
 from core.config import Config
 from core.metrics import CONTENT_TYPE, Metrics
 from gateway.graphql_view import FastPath, GraphQLView
@@ -29,7 +30,7 @@ from gateway.response_cache import ResponseCache
 from gateway.snapshots import OwnRefresher, SnapshotSource
 from gateway.ui.routes import page_routes
 from refresher.catalogue import check_adapters
-from schema import build_schema
+from schema import build_fast_path, build_schema
 
 PERSISTED_QUERY_BYTES = 16 * 1024 * 1024
 """Memory for the texts of automatic persisted queries; the least recently used go first."""
@@ -42,7 +43,8 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
     lifespan starts a refresher process of its own (one process playing both roles).
 
     ``shared_queries`` is the tier of persisted queries every process of a deployment shares, behind memory;
-    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`).
+    ``fast_path`` an executor tried before strawberry's (see :class:`gateway.graphql_view.FastPath`); by default
+    :mod:`schema.fast`'s, unless ``[server] fast_path = false``.
     ``demo_participants`` (token → label): the demo's, offered on the page to sign in with; never in production.
     """
     check_adapters(config)
@@ -50,6 +52,10 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
     refresher = OwnRefresher(config) if run_dir is None else None
     catalogue = SnapshotSource(run_dir or refresher.run_dir)  # type: ignore[union-attr]
     participants = ParticipantService(config.participants, metrics)
+    # Serving processes of a deployment share rate limits and persisted queries through Redis, on a link of their own.
+    link = RedisLink(ClusterSettings(redis_url=config.cluster.redis_url)) if config.cluster.redis_url else None
+    if link is not None and shared_queries is None:
+        shared_queries = SharedQueryStore(link)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -96,12 +102,17 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
             if refresher is not None:
                 await asyncio.to_thread(refresher.stop)
             await participants.stop()
+            if link is not None:
+                await link.aclose()
 
+    schema = build_schema(config.limits, metrics)
+    if fast_path is None and config.server.fast_path:
+        fast_path = build_fast_path(schema, config.limits)
     graphql = GraphQLView(
-        build_schema(config.limits, metrics), config, catalogue, participants,
+        schema, config, catalogue, participants,
         responses=ResponseCache(lambda: catalogue.snapshot.version, metrics),
         persisted=PersistedQueries(PERSISTED_QUERY_BYTES, shared_queries),
-        fast_path=fast_path,
+        fast_path=fast_path, metrics=metrics,
     )
     routes = [
         Route("/graphql", graphql),  # every method: the view answers those it does not serve with a coded 405
@@ -121,7 +132,7 @@ def create_app(config: Config, run_dir: Path | None = None, metrics: Metrics | N
                        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
                        expose_headers=["Retry-After"]),
             # Inside CORS: preflights are not counted, and a browser app can read the refusal.
-            Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute),
+            Middleware(RateLimit, path="/graphql", per_minute=config.limits.rate_limit_per_minute, shared=link),
         ],
         lifespan=lifespan,
     )

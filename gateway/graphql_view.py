@@ -27,6 +27,7 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from core.config import Config
+from core.metrics import Metrics
 from gateway.graphql_request import GraphQLRequest, MediaType, RequestRefused, read_graphql_request
 from gateway.graphql_request import response_media_type as media_type_for
 from gateway.participants import ParticipantService
@@ -64,7 +65,8 @@ class GraphQLView:
     """The ASGI app of ``/graphql``."""
 
     def __init__(self, schema: Schema, config: Config, catalogue: SnapshotSource, participants: ParticipantService,
-                 responses: ResponseCache, persisted: PersistedQueries, fast_path: FastPath | None = None) -> None:
+                 responses: ResponseCache, persisted: PersistedQueries, fast_path: FastPath | None = None,
+                 metrics: Metrics | None = None) -> None:
         self._schema = schema
         self._config = config
         self._catalogue = catalogue
@@ -72,6 +74,8 @@ class GraphQLView:
         self._responses = responses
         self._persisted = persisted
         self._fast_path = fast_path
+        executions = (metrics or Metrics()).executions
+        self._fast, self._general = executions.labels("fast"), executions.labels("general")
         # A CDN may keep an anonymous GET answer until the next refresh could have changed it, no longer.
         self._shared_max_age_s = int(config.catalogue.refresh_interval_s)
 
@@ -110,7 +114,9 @@ class GraphQLView:
         if self._fast_path is not None and not context.errors:
             body = self._fast_path.execute(query, graphql.variables, graphql.operation_name, context)
             if body is not None:
+                self._fast.inc()
                 return _Answer(body, 200, kept=True)
+        self._general.inc()
         try:
             result = await self._schema.execute(
                 query, variable_values=graphql.variables, context_value=context,

@@ -11,6 +11,7 @@ from cachetools import TTLCache
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cluster import RedisLink, SharedRateLimit
 from schema.errors import ErrorCode, coded_error
 
 _WINDOW_S = 60.0
@@ -22,16 +23,17 @@ class RateLimit:
     """Answers 429 RATE_LIMITED, with ``Retry-After``, to a client over ``per_minute`` requests to ``path``; other
     routes are never limited, and 0 turns the limit off.
 
-    A token bucket per client address: a burst of ``per_minute`` requests, then one every 60 / ``per_minute`` s. The
-    address is the connection's as the ASGI server reports it; uvicorn replaces it with ``X-Forwarded-For`` only for a
-    proxy it trusts (``FORWARDED_ALLOW_IPS``, loopback by default), so a remote client cannot choose its own. A bucket
-    left alone for a minute is full again, so it is forgotten then. Buckets are keyed by a digest of the address,
-    whatever its length (a trusted proxy passes on whatever ``X-Forwarded-For`` it was sent), so each takes
-    :data:`BUCKET_BYTES` and at most ``max_bytes`` are kept: memory stays bounded however many addresses call.
+    A token bucket per client address (the deployment's, in Redis, given ``shared``): a burst of ``per_minute``
+    requests, then one every 60 / ``per_minute`` s. The address is the connection's as the ASGI server reports it;
+    uvicorn replaces it with ``X-Forwarded-For`` only for a proxy it trusts (``FORWARDED_ALLOW_IPS``, loopback by
+    default), so a remote client cannot choose its own. A bucket left alone for a minute is full again, so it is
+    forgotten then. Buckets are keyed by a digest of the address, whatever its length (a trusted proxy passes on
+    whatever ``X-Forwarded-For`` it was sent), so each takes :data:`BUCKET_BYTES` and at most ``max_bytes`` are
+    kept: memory stays bounded however many addresses call.
     """
 
     def __init__(self, app: ASGIApp, path: str, per_minute: int, max_bytes: int = 16 * 1024 * 1024,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: RedisLink | None = None) -> None:
         self.app = app
         self.path = path
         self.per_minute = per_minute
@@ -40,11 +42,14 @@ class RateLimit:
         # Each client's tokens left, and when they were counted.
         self._buckets: TTLCache[bytes, tuple[float, float]] = TTLCache(max_bytes // BUCKET_BYTES, _WINDOW_S,
                                                                        timer=clock)
+        # With Redis, the buckets are the deployment's; these are the fallback while Redis cannot answer.
+        self._shared = SharedRateLimit(shared, per_minute, self._take) if shared is not None and per_minute else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.per_minute and scope["type"] == "http" and scope["path"] == self.path:
             client = scope.get("client")
-            wait_s = self._take(client[0] if client else "")
+            address = client[0] if client else ""
+            wait_s = await self._shared.take(address) if self._shared else self._take(address)
             if wait_s:
                 await self._refusal(wait_s)(scope, receive, send)
                 return

@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from cluster import CatalogueMember, ClusterSettings
+from cluster.background import stop as stop_task
 from core.config import Config
 from core.image import Image, ImageError, ImageWriter, write_atomically
 from core.metrics import Metrics
@@ -168,12 +169,11 @@ class _Shared:
         elif (kept := self._outputs.latest()) is not None:  # Redis away or empty: what the snapshot file kept
             await self._outputs.write(kept.raw())
         self._tasks = [asyncio.create_task(self._lead(), name="lead"),
-                       asyncio.create_task(self._follow(), name="follow")]
+                       asyncio.create_task(self._follow(first.version if first else 0), name="follow")]
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            await stop_task(task)  # a task awaiting redis-py may swallow one cancellation
         if self._refresher is not None:
             await self._refresher.stop()
         await self._member.aclose()
@@ -195,11 +195,12 @@ class _Shared:
             elif not self._member.lease.is_holder and self._refresher is not None:
                 await self._refresher.stop()
                 self._refresher = None
-            await self._member.lease.wait_changed()
+            await self._member.lease.wait_changed(known=self._refresher is not None)
 
-    async def _follow(self) -> None:
+    async def _follow(self, written: int) -> None:
         while True:
-            catalogue = await self._member.catalogues.wait_changed()
+            catalogue = await self._member.catalogues.wait_newer(than=written)
+            written = catalogue.version
             if self._refresher is None:
                 await self._outputs.write(catalogue.data)
 

@@ -15,6 +15,7 @@ from core.metrics import Metrics
 from .context import RequestContext
 from .documents import CachedDocuments, Documents
 from .errors import public_errors
+from .fast import FastPath
 from .introspection import CachedIntrospection, IntrospectionAnswers
 from .limits import AliasLimit, DepthLimit, FieldBudget, OfferNesting
 from .query import Query
@@ -45,16 +46,20 @@ MAX_INTROSPECTION_BYTES = 4 * 1024 * 1024
 """Introspection answers kept: GraphiQL's is about 100 KB."""
 
 
-def build_schema(limits: LimitsConfig, metrics: Metrics | None = None) -> strawberry.Schema:
-    """The schema, with the query limits and caches; ``metrics`` counts the caches' hits."""
-    metrics = metrics or Metrics()
-    # The rules are made once, not per request: the validation cache keys its entries on them.
-    rules: list[type[ASTValidationRule]] = [
+def limit_rules(limits: LimitsConfig) -> list[type[ASTValidationRule]]:
+    """The validation rules that bound a query, besides its tokens."""
+    return [
         DepthLimit.at(limits.max_depth),
         AliasLimit.at(limits.max_aliases),
         OfferNesting.at(MAX_OFFER_NESTING),
         FieldBudget.at(MAX_FIELDS),
     ]
+
+
+def build_schema(limits: LimitsConfig, metrics: Metrics | None = None) -> strawberry.Schema:
+    """The schema, with the query limits and caches; ``metrics`` counts the caches' hits."""
+    metrics = metrics or Metrics()
+    rules = limit_rules(limits)
     documents = Documents(MAX_DOCUMENT_BYTES, metrics)
     answers = IntrospectionAnswers(MAX_INTROSPECTION_BYTES, metrics)
     return GatewaySchema(
@@ -68,4 +73,9 @@ def build_schema(limits: LimitsConfig, metrics: Metrics | None = None) -> strawb
     )
 
 
-__all__ = ["RequestContext", "build_schema", "public_errors"]
+def build_fast_path(schema: strawberry.Schema, limits: LimitsConfig) -> FastPath:
+    """The fast path under ``schema``, refusing what the schema's limits refuse."""
+    return FastPath(schema, limit_rules(limits), limits.max_tokens)
+
+
+__all__ = ["FastPath", "RequestContext", "build_fast_path", "build_schema", "public_errors"]

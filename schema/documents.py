@@ -37,6 +37,14 @@ class _Entry:
     """The validation errors, once validated."""
 
 
+def too_long(query: str, max_tokens: int) -> GraphQLError | None:
+    """The QUERY_TOO_COMPLEX refusal of a query longer than :data:`CHARS_PER_TOKEN` per token allowed, if it is."""
+    if len(query) <= max_tokens * CHARS_PER_TOKEN:
+        return None
+    return query_too_complex(f"the query is {len(query)} characters long, at most {max_tokens * CHARS_PER_TOKEN} "
+                             f"are allowed")
+
+
 class Documents:
     """The store shared by every request's :class:`CachedDocuments` extension."""
 
@@ -77,9 +85,8 @@ class CachedDocuments(SchemaExtension):
         self._entry = self._documents.get(query)
         if self._entry is None:
             max_tokens = context.parse_options.get("max_tokens")
-            if max_tokens is not None and len(query) > max_tokens * CHARS_PER_TOKEN:
-                raise query_too_complex(f"the query is {len(query)} characters long, at most "
-                                        f"{max_tokens * CHARS_PER_TOKEN} are allowed")
+            if max_tokens is not None and (refusal := too_long(query, max_tokens)) is not None:
+                raise refusal
             try:
                 document = parse(query, **context.parse_options)
             except GraphQLSyntaxError as error:

@@ -150,6 +150,8 @@ class _Bought:
     def holds(self, listing: Listing) -> bool:
         if listing.id in self._ids:
             return True
+        if not self._by_title:
+            return False  # nothing bought (or cancelled): no title to fold, once per course shown
         providers = self._by_title.get(title_key(listing.title), ())
         return any(same_provider(provider, listing.provider) for provider in providers)
 

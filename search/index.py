@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,7 +28,7 @@ from cachetools import LRUCache
 from core.domain import OFFICIAL_CATEGORIES, LearningMethod, Listing, Provider
 from core.identity import same_provider, title_key
 from core.image import Image
-from core.snapshot import CATEGORY_CODES, METHODS, SORTS, listing_from_json, text_hash
+from core.snapshot import CATEGORY_CODES, METHODS, SORTS, WORD_BYTES, listing_from_json, text_hash
 from core.text import fold
 
 Mask = npt.NDArray[np.bool_]
@@ -132,14 +131,17 @@ class _Postings:
     __slots__ = ("docs", "offsets", "vocabulary")
 
     def __init__(self, image: Image, name: str) -> None:
-        self.vocabulary = image.strings(f"{name}.words")
+        self.vocabulary: npt.NDArray[np.bytes_] = image.array(f"{name}.words")
         self.docs: Docs = image.array(f"{name}.docs")
         self.offsets: npt.NDArray[np.int64] = image.array(f"{name}.offsets")
 
     def with_prefix(self, prefix: str) -> Docs:
         """Documents holding a word that starts with ``prefix`` (a document may come more than once)."""
-        low = bisect_left(self.vocabulary, prefix)
-        high = bisect_left(self.vocabulary, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo=low)
+        key = prefix.encode()[:WORD_BYTES]
+        if len(key) > self.vocabulary.dtype.itemsize:  # longer than every word: no word starts with it
+            return self.docs[:0]
+        # A UTF-8 byte is never 0xFF, so the key's last byte plus one bounds every word that starts with the key.
+        low, high = np.searchsorted(self.vocabulary, [key, key[:-1] + bytes([key[-1] + 1])]).tolist()
         docs: Docs = self.docs[self.offsets[low] : self.offsets[high]]
         return docs
 

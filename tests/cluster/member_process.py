@@ -33,12 +33,16 @@ async def main(redis_url: str) -> None:
     rate_limit = SharedRateLimit(member.link, RATE_PER_MINUTE, refuse_locally)
 
     async def report_reader() -> None:
+        reader = member.lease.is_holder
         while True:
-            report("reader", value=await member.lease.wait_changed())
+            reader = await member.lease.wait_changed(known=reader)
+            report("reader", value=reader)
 
     async def report_catalogues() -> None:
+        reported = first.version if first else 0
         while True:
-            catalogue: PublishedCatalogue = await member.catalogues.wait_changed()
+            catalogue: PublishedCatalogue = await member.catalogues.wait_newer(than=reported)
+            reported = catalogue.version
             report("catalogue", version=catalogue.version, data=catalogue.data.decode())
 
     watchers = [asyncio.create_task(report_reader()), asyncio.create_task(report_catalogues())]

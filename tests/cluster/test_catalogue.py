@@ -3,6 +3,7 @@ while Redis is away or restarted empty, and only the reader publishes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -10,7 +11,7 @@ import redis.asyncio
 
 from cluster import CatalogueMember, CatalogueShare, ClusterSettings, ReaderLease, RedisLink
 from sandbox.redis_server import RedisServer
-from tests.cluster.conftest import MemberProcess, eventually
+from tests.cluster.conftest import EVENTUALLY_S, MemberProcess, eventually
 
 Members = Callable[[], Awaitable[CatalogueMember]]
 MemberProcesses = Callable[[], Awaitable[MemberProcess]]
@@ -112,3 +113,31 @@ async def test_every_process_keeps_its_catalogue_while_redis_is_down(members: Me
     redis_server.start()
     await eventually(lambda: follower.current is not None and follower.current.data == b"catalogue two",
                      "sharing resuming once Redis is back")
+
+
+async def test_a_process_started_while_redis_is_stopped_gets_the_catalogue_once_it_answers(
+        members: Members, redis_server: RedisServer) -> None:
+    reader = await members()
+    await reader.catalogues.publish(b"catalogue one")
+    redis_server.pause()
+    late = await members()
+    assert (late.catalogues.current, late.lease.is_holder) == (None, False)
+    redis_server.resume()
+    await eventually(lambda: late.catalogues.current is not None, "the late process fetching the catalogue")
+    assert late.catalogues.current is not None and late.catalogues.current.data == b"catalogue one"
+
+
+async def test_a_follower_busy_while_catalogues_came_gets_the_newest_when_it_asks(
+        members: Members, follower: CatalogueShare) -> None:
+    reader = await members()
+    first = await reader.catalogues.publish(b"catalogue one")
+    assert first is not None
+    assert (await follower.wait_newer()).version == first
+    # Two publications while the follower is busy writing the first one out: it asks again, and gets the last.
+    await reader.catalogues.publish(b"catalogue two")
+    last = await reader.catalogues.publish(b"catalogue three")
+    async with asyncio.timeout(EVENTUALLY_S):
+        newest = await follower.wait_newer(than=first)
+        while newest.version != last:
+            newest = await follower.wait_newer(than=newest.version)
+    assert newest.data == b"catalogue three"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -167,3 +168,34 @@ def test_redis_never_holds_a_token_or_a_card_number(
         assert stored
         for secret in [*DEMO_PARTICIPANTS, *cards]:
             assert secret.encode() not in stored
+
+
+def test_a_rate_limit_holds_across_processes(
+    upstreams: SandboxThread, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    per_minute = 6
+    settings = config(upstreams, redis_server, limits={"rate_limit_per_minute": per_minute})
+    with ExitStack() as stack:
+        gateways = [stack.enter_context(GatewayProcess(settings, tmp_path, f"g{n}")) for n in range(2)]
+        for gateway in gateways:
+            gateway.wait_ready()
+        statuses = [httpx.post(f"{gateways[n % 2].url}/graphql", json={"query": COUNT}).status_code
+                    for n in range(2 * per_minute)]
+        # One bucket for the deployment: the burst is spent across both processes, not once on each.
+        assert statuses.count(200) <= per_minute + 1 and statuses.count(429) >= per_minute - 1
+
+
+def test_a_persisted_query_registered_on_one_process_is_known_to_another(
+    upstreams: SandboxThread, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    digest = hashlib.sha256(COUNT.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    with ExitStack() as stack:
+        one, other = (stack.enter_context(GatewayProcess(config(upstreams, redis_server), tmp_path, f"g{n}"))
+                      for n in range(2))
+        one.wait_ready()
+        other.wait_ready()
+        registered = httpx.post(f"{one.url}/graphql", json={"query": COUNT, "extensions": extensions})
+        assert registered.status_code == 200
+        answer = httpx.post(f"{other.url}/graphql", json={"extensions": extensions}).json()
+        assert answer["data"]["courses"]["totalCount"] == len(upstreams.catalogue.on_sale())

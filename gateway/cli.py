@@ -11,18 +11,14 @@ import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points, version
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn
 
 import uvicorn
 
+from core.commands import COMMANDS_GROUP
 from core.config import Config, ConfigError, ServerConfig, load_config
 from gateway.app import create_app
 from gateway.workers import CONFIG_ENV, serve_workers
-
-COMMANDS_GROUP = "prakerja_gateway.commands"
-
-CommandGroup: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-"""Where a command adds itself: each entry point of :data:`COMMANDS_GROUP` is a function taking one."""
 
 
 class CannotListen(Exception):

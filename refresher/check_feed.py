@@ -9,19 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import orjson
 
 from adapters import ADAPTERS, FeedError
+from core.commands import CommandGroup
 from core.config import CatalogueConfig, PlatformConfig
 from core.feed_report import MAX_UNUSABLE_SHARE, FeedReport
 
 from .catalogue import REFRESH_RETRIES, feed_session, refresh_budget_s
-
-if TYPE_CHECKING:  # the refresher does not load the server to read a feed
-    from gateway.cli import CommandGroup
 
 SHOWN = 20
 """Unusable listings, labels, ids and pages listed one a line in the readable report; ``--json`` has them all."""

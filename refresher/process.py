@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from cluster import CatalogueMember, ClusterSettings
+from cluster.background import stop as stop_task
 from core.config import Config
 from core.image import Image, ImageError, ImageWriter, write_atomically
 from core.metrics import Metrics
@@ -172,8 +173,7 @@ class _Shared:
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            await stop_task(task)  # a task awaiting redis-py may swallow one cancellation
         if self._refresher is not None:
             await self._refresher.stop()
         await self._member.aclose()

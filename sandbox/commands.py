@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from core.commands import CommandGroup
 from core.config import ServerConfig, parse_config
-from gateway.cli import CannotListen, CommandGroup, count, gateway_server, listen, port_number
+from gateway.cli import CannotListen, count, gateway_server, listen, port_number
 
 from .catalogue import generate
 from .participants import DEMO_PARTICIPANT_LABELS, DEMO_PARTICIPANTS

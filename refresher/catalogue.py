@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 REFRESH_RETRIES = 2
 BREAKER_THRESHOLD = 3
 MAX_COOLDOWN_S = 15.0
-PUBLISH_GAP_S = 0.5
+PUBLISH_GAP_S = 1.0
 
 Publish = Callable[[ImageWriter], Awaitable[None]]
 

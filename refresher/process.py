@@ -73,13 +73,18 @@ class RefresherProcess:
         self._process.stdin.close()
 
 
-NICENESS = 10
-"""The refresher yields the CPU to the processes serving queries on the machine: reading feeds can wait, a
-participant should not."""
+def yield_the_cpu() -> None:
+    """Run only when the machine's serving processes leave a core idle (Linux's SCHED_IDLE; elsewhere the lowest
+    priority): reading feeds can wait, a participant should not. On a machine saturated with queries, refreshes
+    slow down and the catalogue ages (its platforms turn STALE) rather than queries."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
 
 
 def main(run_dir: str) -> None:
-    os.nice(NICENESS)
+    yield_the_cpu()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config: Config = pickle.load(sys.stdin.buffer)
     asyncio.run(_run(config, Path(run_dir)))

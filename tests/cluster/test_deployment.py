@@ -181,8 +181,9 @@ def test_a_rate_limit_holds_across_processes(
             gateway.wait_ready()
         statuses = [httpx.post(f"{gateways[n % 2].url}/graphql", json={"query": COUNT}).status_code
                     for n in range(2 * per_minute)]
-        # One bucket for the deployment: the burst is spent across both processes, not once on each.
-        assert statuses.count(200) <= per_minute + 1 and statuses.count(429) >= per_minute - 1
+        # One bucket for the deployment: the burst is spent across both processes, not once on each (which would
+        # let all twelve through). A process that finds Redis too slow for a moment counts on its own meanwhile.
+        assert statuses.count(200) <= per_minute + 3 and statuses.count(429) >= per_minute - 3
 
 
 def test_a_persisted_query_registered_on_one_process_is_known_to_another(

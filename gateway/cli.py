@@ -20,6 +20,7 @@ from core.config import Config, ConfigError, ServerConfig, load_config
 from gateway.app import create_app
 from gateway.server import uvicorn_config
 from gateway.workers import CONFIG_ENV, serve_workers
+from refresher.catalogue import check_adapters
 
 
 class CannotListen(Exception):
@@ -114,6 +115,7 @@ def _serve(args: argparse.Namespace) -> int:
     if not config.enabled_platforms:
         raise ConfigError(f"{args.config} configures no enabled platform: add a [platforms.<slug>] section with "
                           "its base_url, or the gateway would serve an empty catalogue")
+    check_adapters(config)  # before anything binds: a bad configuration is exit 2 whatever holds the port
     host = args.host or config.server.host
     port = args.port if args.port is not None else config.server.port
     if config.server.workers > 1:
@@ -140,7 +142,7 @@ def listen(host: str, port: int) -> socket.socket:
 def gateway_server(config: Config, host: str, port: int, demo_participants: Mapping[str, str] | None = None
                    ) -> uvicorn.Server:
     """``demo_participants``: see :func:`create_app`; only the demo passes them."""
-    app = create_app(config, demo_participants=demo_participants)  # validates the adapters before anything binds
+    app = create_app(config, demo_participants=demo_participants)
     return uvicorn.Server(uvicorn_config(app, config, host=host, port=port))
 
 

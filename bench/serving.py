@@ -73,8 +73,8 @@ def gateway_process(sandbox: SandboxThread, workdir: Path, /, **overrides: Any) 
     ready (every platform's first refresh attempted) when entered."""
     port = free_port()
     config = workdir / f"gateway-{port}.toml"
-    server = {"port": port, **overrides.pop("server", {})}
-    config.write_text(config_toml(sandbox.gateway_config(server=server, **overrides)))
+    settings = {"port": port, **overrides.pop("server", {})}
+    config.write_text(config_toml(sandbox.gateway_config(server=settings, **overrides)))
     command = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
     with _running(command, f"http://127.0.0.1:{port}", "/readyz") as server:
         # Ready means every feed was tried, not read: a gateway with nothing to search would measure nothing.

@@ -116,6 +116,10 @@ class _Outputs:
         self._catalogue = run_dir / CATALOGUE
         self._snapshot_file = snapshot_file
 
+    async def serve(self, data: bytes) -> None:
+        """Hand a catalogue this machine already keeps to its servers (the snapshot file has it)."""
+        await asyncio.to_thread(write_atomically, self._catalogue, [data])
+
     async def write(self, image: ImageWriter | bytes) -> None:
         def chunks() -> Iterable[bytes | memoryview]:
             return [image] if isinstance(image, bytes) else image.chunks()
@@ -146,7 +150,10 @@ class _Alone:
         self._refresher = CatalogueRefresher(config, outputs.write, metrics)
 
     async def start(self) -> None:
-        await self._refresher.start(seed=self._outputs.latest())
+        seed = self._outputs.latest()
+        if seed is not None:  # served at once; the refresher re-tokenises it meanwhile
+            await self._outputs.serve(seed.raw())
+        await self._refresher.start(seed=seed)
 
     async def stop(self) -> None:
         await self._refresher.stop()
@@ -172,7 +179,7 @@ class _Shared:
         if first is not None:  # the deployment's catalogue: this machine serves it at once, without reading a feed
             await self._outputs.write(first.data)
         elif (kept := self._outputs.latest()) is not None:  # Redis away or empty: what the snapshot file kept
-            await self._outputs.write(kept.raw())
+            await self._outputs.serve(kept.raw())
         self._tasks = [asyncio.create_task(self._lead(), name="lead"),
                        asyncio.create_task(self._follow(first.version if first else 0), name="follow")]
 

@@ -6,7 +6,7 @@ import hashlib
 import signal
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,16 @@ def config(upstreams: SandboxThread, redis_server: RedisServer, **overrides: Any
                                     catalogue={"refresh_interval_s": INTERVAL_S}, **overrides)
 
 
+@contextmanager
+def two_processes(settings: dict[str, Any], folder: Path) -> Iterator[list[GatewayProcess]]:
+    """Two ``serve`` processes of one deployment, both ready."""
+    with ExitStack() as stack:
+        gateways = [stack.enter_context(GatewayProcess(settings, folder, f"g{n}")) for n in range(2)]
+        for gateway in gateways:
+            gateway.wait_ready()
+        yield gateways
+
+
 def total(gateway: GatewayProcess, timeout_s: float = 10) -> int:
     answer = httpx.post(f"{gateway.url}/graphql", json={"query": COUNT}, timeout=timeout_s).json()
     count: int = answer["data"]["courses"]["totalCount"]
@@ -64,11 +74,7 @@ def eventually(condition: Callable[[], bool], within_s: float, what: str) -> Non
 def test_two_machines_read_each_feed_once_and_share_every_change(
     upstreams: SandboxThread, redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    with ExitStack() as stack:
-        gateways = [stack.enter_context(GatewayProcess(config(upstreams, redis_server), tmp_path, f"g{n}"))
-                    for n in range(2)]
-        for gateway in gateways:
-            gateway.wait_ready()
+    with two_processes(config(upstreams, redis_server), tmp_path) as gateways:
         eventually(lambda: sorted(bool(ready(g)["reader"]) for g in gateways) == [False, True], 15, "one reader")
 
         slug = "tokopedia"
@@ -93,11 +99,7 @@ def test_two_machines_read_each_feed_once_and_share_every_change(
 def test_the_reading_passes_on_when_the_reader_is_killed(
     upstreams: SandboxThread, redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    with ExitStack() as stack:
-        gateways = [stack.enter_context(GatewayProcess(config(upstreams, redis_server), tmp_path, f"g{n}"))
-                    for n in range(2)]
-        for gateway in gateways:
-            gateway.wait_ready()
+    with two_processes(config(upstreams, redis_server), tmp_path) as gateways:
         eventually(lambda: any(ready(g)["reader"] for g in gateways), 15, "a reader")
         reader, other = sorted(gateways, key=lambda g: not ready(g)["reader"])
         reader.signal(signal.SIGKILL)
@@ -127,10 +129,7 @@ def test_redis_stopped_killed_or_emptied_never_holds_up_a_query(
     upstreams: SandboxThread, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     settings = config(upstreams, redis_server, limits={"rate_limit_per_minute": 100_000})
-    with ExitStack() as stack:
-        gateways = [stack.enter_context(GatewayProcess(settings, tmp_path, f"g{n}")) for n in range(2)]
-        for gateway in gateways:
-            gateway.wait_ready()
+    with two_processes(settings, tmp_path) as gateways:
         on_sale = len(upstreams.catalogue.on_sale())
 
         def answered_by_all() -> None:
@@ -176,10 +175,7 @@ def test_a_rate_limit_holds_across_processes(
 ) -> None:
     per_minute = 6
     settings = config(upstreams, redis_server, limits={"rate_limit_per_minute": per_minute})
-    with ExitStack() as stack:
-        gateways = [stack.enter_context(GatewayProcess(settings, tmp_path, f"g{n}")) for n in range(2)]
-        for gateway in gateways:
-            gateway.wait_ready()
+    with two_processes(settings, tmp_path) as gateways:
         statuses = [httpx.post(f"{gateways[n % 2].url}/graphql", json={"query": COUNT}).status_code
                     for n in range(2 * per_minute)]
         # One bucket for the deployment: the burst is spent across both processes, not once on each (which would
@@ -192,11 +188,7 @@ def test_a_persisted_query_registered_on_one_process_is_known_to_another(
 ) -> None:
     digest = hashlib.sha256(COUNT.encode()).hexdigest()
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
-    with ExitStack() as stack:
-        one, other = (stack.enter_context(GatewayProcess(config(upstreams, redis_server), tmp_path, f"g{n}"))
-                      for n in range(2))
-        one.wait_ready()
-        other.wait_ready()
+    with two_processes(config(upstreams, redis_server), tmp_path) as (one, other):
         registered = httpx.post(f"{one.url}/graphql", json={"query": COUNT, "extensions": extensions})
         assert registered.status_code == 200
         answer = httpx.post(f"{other.url}/graphql", json={"extensions": extensions}).json()

@@ -22,9 +22,9 @@ import orjson
 from core.config import PlatformConfig
 from core.domain import OFFICIAL_CATEGORIES, OTHER_CATEGORY, FeedResult, LearningMethod, Listing, Provider, Rating
 from core.feed_report import FeedReport
-from core.pacing import in_worker, paced
 from core.text import html_to_text
 from core.upstream import read_capped
+from core.worker import in_worker
 
 from .tally import FeedTally
 
@@ -33,8 +33,6 @@ MAX_PAGES = 10_000
 MAX_ATTEMPTS = 4
 RETRY_BACKOFF_S = 0.5
 """The wait before the first retry of a failed read of the feed, doubling after; jittered down to half of it."""
-LISTINGS_PER_MS = 16
-"""About what :meth:`Adapter.parse` reads in a millisecond: parsing pages in a worker thread is paced by that."""
 
 Cursor = TypeVar("Cursor", bound=Hashable)
 
@@ -213,13 +211,13 @@ class Adapter(ABC):
             tally.page()
             if not isinstance(items, Sequence) or isinstance(items, str | bytes):
                 raise FeedError(f"page {tally.pages}: the page does not hold a list of listings")
-            # In a worker thread, paced: a page of a whole-catalogue feed takes long enough to hold up every query.
+            # In a worker thread: a page of a whole-catalogue feed takes long enough to hold up the other feeds' reads.
             listings.extend(await in_worker(self._parse_page, items, tally))
 
     def _parse_page(self, items: Sequence[Any], tally: FeedTally) -> list[Listing]:
         """The listings of a page that read, bundles included, each raw listing counted in ``tally``."""
         listings: list[Listing] = []
-        for raw in paced(items, LISTINGS_PER_MS):
+        for raw in items:
             try:
                 listing = self.parse(raw)
             except (ListingError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:

@@ -10,7 +10,7 @@ import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
 from core.domain import LearningMethod, Listing
-from core.pacing import in_worker
+from core.worker import in_worker
 
 from .base import (
     Adapter,

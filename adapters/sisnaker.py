@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import orjson
 
 from core.domain import LearningMethod, Listing
-from core.pacing import in_worker
+from core.worker import in_worker
 
 from .base import (
     MAX_BODY_BYTES,

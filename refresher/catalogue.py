@@ -34,8 +34,8 @@ from core.domain import Listing
 from core.feed_report import FeedReport
 from core.image import Image, ImageWriter
 from core.metrics import Metrics
-from core.pacing import in_worker
 from core.snapshot import FeedState, IndexPart, image_of, listing_from_json
+from core.worker import in_worker
 from refresher.indexing import index_part
 
 log = logging.getLogger(__name__)

@@ -150,10 +150,6 @@ class Image:
             mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         return cls(mapped)
 
-    @property
-    def nbytes(self) -> int:
-        return len(self._buffer)
-
     def raw(self) -> bytes:
         return bytes(self._buffer)
 

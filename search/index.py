@@ -216,8 +216,11 @@ class SearchIndex:
         key = title_key(title)
         if not key:
             return []
-        return [doc for doc in _looked_up(self._by_title, key)
-                if title_key(self.listings[doc].title) == key and same_provider(self.listings[doc].provider, provider)]
+        return [doc for doc in self._titled(key) if same_provider(self.listings[doc].provider, provider)]
+
+    def _titled(self, key: str) -> list[int]:
+        """Documents whose title is ``key`` as course identity sees it (a hash may collide: each is checked)."""
+        return [doc for doc in _looked_up(self._by_title, key) if title_key(self.listings[doc].title) == key]
 
     def other_offers(self, listing: Listing) -> list[Listing]:
         """The same course on other platforms, cheapest first."""
@@ -270,7 +273,7 @@ class SearchIndex:
             rank = np.full(self.size, 2, dtype=np.int8)
             rank[self._words_mask(words, titles=True)] = 1
             key = text.replace(" ", "")  # title_key() of the folded text
-            rank[[doc for doc in _looked_up(self._by_title, key) if title_key(self.listings[doc].title) == key]] = 0
+            rank[self._titled(key)] = 0
             # A stable sort of small integers: within a rank, the popularity order stays.
             ranked = ranked[np.argsort(rank[ranked], kind="stable")]
         return ranked
